@@ -1,0 +1,33 @@
+"""localspotify's catalog: the whole Spotify catalog on your own disk, answered in-process.
+
+    from catalog import Catalog
+    cat = Catalog.open(path)
+    cat.track(id), cat.album(id), cat.search('artist:"New Order" blue monday')
+"""
+
+from .build import build_catalog
+from .catalog import Catalog
+from .errors import (
+    CatalogError,
+    CatalogIncompatible,
+    CatalogNotFound,
+    DumpInvalid,
+    InvalidId,
+    QueryRejected,
+)
+from .ids import parse_id
+from .version import FORMAT_VERSION, __version__
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Catalog",
+    "CatalogError",
+    "CatalogIncompatible",
+    "CatalogNotFound",
+    "DumpInvalid",
+    "InvalidId",
+    "QueryRejected",
+    "__version__",
+    "build_catalog",
+    "parse_id",
+]

@@ -1,0 +1,419 @@
+"""Turn the raw parquet dump into the catalog file: sorted, keyed, pre-joined, with search postings.
+
+The dump is sorted by internal rowid, so nothing in it can be found without a full scan. The
+catalog re-sorts every table by the key it is looked up by (a 64-bit hash of the Spotify id, the
+ISRC, the UPC, a search term), so DuckDB's per-segment min/max statistics narrow each lookup to
+one small slice of one table. Layout, in one picture:
+
+    track_keys (key → pos)  ─┐
+    isrc_keys  (key → pos)  ─┼─> tracks  (row number = pos; sorted by album, disc, track number)
+    track_terms (term → pos)─┘      └── album_pos ──> albums (row number = album pos; sorted by key)
+                                                       └─ track_start, track_count: the album's
+                                                          tracks are one contiguous run of tracks
+
+Track and album rows carry their artists (id, name) already joined, so an object is assembled
+from one or two rows. Everything is written to a temporary file that is renamed into place only
+when complete: an interrupted build never leaves something that opens as a catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from . import schema
+from .errors import CatalogError
+from .text import MACROS
+from .version import FORMAT_VERSION, __version__
+
+# Fields of the search postings. Free words in a query match NAME, ARTIST or ALBUM.
+FIELD_NAME, FIELD_ARTIST, FIELD_ALBUM, FIELD_GENRE = 1, 2, 3, 4
+KIND_TRACK, KIND_ALBUM, KIND_ARTIST = 1, 2, 3
+
+ProgressCallback = Callable[[str, int, int, float], None]
+"""``progress(step_title, step_number, step_count, fraction_of_work_done)``."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    memory_limit: str = "5GB"
+    threads: int = 2
+
+
+def _quote(value: str) -> str:
+    """A SQL string literal; only ever used for file paths the user gave us, never for queries."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
+    """(title, table whose row count weighs the step, SQL statements) for every build step."""
+    track_term_fields = f"""
+        SELECT t.rowid AS pos, {FIELD_NAME} AS field, ls_tokens(t.name) AS toks FROM tracks t
+        UNION ALL
+        SELECT t.rowid, {FIELD_ARTIST}, flatten(list_transform(t.artists, lambda a: ls_tokens(a.name))) FROM tracks t
+        UNION ALL
+        SELECT t.rowid, {FIELD_ALBUM}, ls_tokens(a.name) FROM tracks t JOIN albums a ON a.rowid = t.album_pos
+    """
+    steps: list[tuple[str, str, list[str]]] = [
+        (
+            "markets",
+            "available_markets",
+            [
+                """CREATE TABLE markets AS
+                   SELECT rowid AS markets_rowid,
+                          CASE WHEN available_markets IN ('', 'unavailable') THEN []::VARCHAR[]
+                               ELSE string_split(available_markets, ',') END AS codes
+                   FROM d_available_markets ORDER BY rowid""",
+            ],
+        ),
+        (
+            "artists",
+            "artists",
+            [
+                """CREATE TEMP TABLE artist_genre_lists AS
+                   SELECT artist_rowid, list(DISTINCT genre ORDER BY genre) AS genres
+                   FROM d_artist_genres GROUP BY artist_rowid""",
+                """CREATE TEMP TABLE artist_image_lists AS
+                   SELECT artist_rowid,
+                          list({'url': url, 'height': height, 'width': width} ORDER BY width DESC, url) AS images
+                   FROM (SELECT DISTINCT artist_rowid, url, height, width FROM d_artist_images)
+                   GROUP BY artist_rowid""",
+                """CREATE TABLE artists AS
+                   SELECT hash(a.id) AS key, a.id, a.rowid AS dump_rowid, a.name,
+                          a.followers_total, a.popularity,
+                          coalesce(g.genres, []::VARCHAR[]) AS genres,
+                          coalesce(i.images, []) AS images
+                   FROM d_artists a
+                   LEFT JOIN artist_genre_lists g ON g.artist_rowid = a.rowid
+                   LEFT JOIN artist_image_lists i ON i.artist_rowid = a.rowid
+                   ORDER BY key, a.id""",
+                """CREATE TEMP TABLE artist_ref AS
+                   SELECT dump_rowid, rowid AS pos, id, name FROM artists""",
+            ],
+        ),
+        (
+            "album artists",
+            "artist_albums",
+            [
+                # The album's own artists only: appears-on links would turn a one-artist
+                # compilation into a hundred "album artists".
+                """CREATE TEMP TABLE album_artist_lists AS
+                   SELECT album_rowid, list({'id': r.id, 'name': r.name} ORDER BY idx, r.id) AS artists
+                   FROM (SELECT album_rowid, artist_rowid, min(coalesce(index_in_album, 0)) AS idx
+                         FROM d_artist_albums
+                         WHERE is_appears_on = 0 AND is_implicit_appears_on = 0
+                         GROUP BY album_rowid, artist_rowid) aa
+                   JOIN artist_ref r ON r.dump_rowid = aa.artist_rowid
+                   GROUP BY album_rowid""",
+            ],
+        ),
+        (
+            "album order",
+            "albums",
+            [
+                """CREATE TEMP TABLE album_order AS
+                   SELECT rowid AS dump_rowid, hash(id) AS key,
+                          row_number() OVER (ORDER BY hash(id), id) - 1 AS pos
+                   FROM d_albums""",
+            ],
+        ),
+        (
+            "track artists",
+            "track_artists",
+            [
+                # track_artists has no order column: file order is the only hint of credit order.
+                """CREATE TEMP TABLE track_artist_lists AS
+                   SELECT track_rowid, list({'id': r.id, 'name': r.name} ORDER BY first_row) AS artists
+                   FROM (SELECT track_rowid, artist_rowid, min(file_row_number) AS first_row
+                         FROM d_track_artists GROUP BY track_rowid, artist_rowid) ta
+                   JOIN artist_ref r ON r.dump_rowid = ta.artist_rowid
+                   GROUP BY track_rowid""",
+            ],
+        ),
+        (
+            "tracks",
+            "tracks",
+            [
+                """CREATE TABLE tracks AS
+                   SELECT t.id, t.name, o.pos AS album_pos, t.disc_number, t.track_number,
+                          t.duration_ms, t.explicit <> 0 AS explicit, t.popularity,
+                          t.external_id_isrc AS isrc, t.preview_url,
+                          t.available_markets_rowid AS markets_rowid,
+                          coalesce(l.artists, []) AS artists
+                   FROM d_tracks t
+                   JOIN album_order o ON o.dump_rowid = t.album_rowid
+                   LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid
+                   ORDER BY o.pos, t.disc_number, t.track_number, t.id""",
+                "DROP TABLE track_artist_lists",
+            ],
+        ),
+        (
+            "albums",
+            "albums",
+            [
+                """CREATE TEMP TABLE album_image_lists AS
+                   SELECT album_rowid,
+                          list({'url': url, 'height': height, 'width': width} ORDER BY width DESC, url) AS images
+                   FROM (SELECT DISTINCT album_rowid, url, height, width FROM d_album_images)
+                   GROUP BY album_rowid""",
+                """CREATE TEMP TABLE album_track_ranges AS
+                   SELECT album_pos, min(rowid) AS track_start, count(*) AS track_count
+                   FROM tracks GROUP BY album_pos""",
+                """CREATE TABLE albums AS
+                   SELECT o.key, a.id, a.rowid AS dump_rowid, a.name, a.album_type,
+                          a.available_markets_rowid AS markets_rowid,
+                          a.external_id_upc AS upc, a.copyright_c, a.copyright_p, a.label,
+                          a.popularity, a.release_date, a.release_date_precision, a.total_tracks,
+                          coalesce(i.images, []) AS images,
+                          coalesce(l.artists, []) AS artists,
+                          coalesce(r.track_start, 0) AS track_start,
+                          coalesce(r.track_count, 0) AS track_count
+                   FROM d_albums a
+                   JOIN album_order o ON o.dump_rowid = a.rowid
+                   LEFT JOIN album_image_lists i ON i.album_rowid = a.rowid
+                   LEFT JOIN album_artist_lists l ON l.album_rowid = a.rowid
+                   LEFT JOIN album_track_ranges r ON r.album_pos = o.pos
+                   ORDER BY o.pos""",
+                "DROP TABLE album_image_lists",
+            ],
+        ),
+        (
+            "id, ISRC and UPC keys",
+            "tracks",
+            [
+                "CREATE TABLE track_keys AS SELECT hash(id) AS key, rowid AS pos FROM tracks ORDER BY key, pos",
+                """CREATE TABLE isrc_keys AS SELECT hash(isrc) AS key, rowid AS pos FROM tracks
+                   WHERE isrc IS NOT NULL AND isrc <> '' ORDER BY key, pos""",
+                """CREATE TABLE upc_keys AS SELECT hash(upc) AS key, rowid AS pos FROM albums
+                   WHERE upc IS NOT NULL AND upc <> '' ORDER BY key, pos""",
+            ],
+        ),
+        (
+            "artist albums",
+            "artist_albums",
+            [
+                """CREATE TABLE artist_albums AS
+                   SELECT r.pos AS artist_pos, o.pos AS album_pos, min(
+                              CASE WHEN aa.is_appears_on = 1 OR aa.is_implicit_appears_on = 1
+                                   THEN 'appears_on' ELSE al.album_type END) AS album_group,
+                          any_value(al.release_date) AS release_date
+                   FROM d_artist_albums aa
+                   JOIN artist_ref r ON r.dump_rowid = aa.artist_rowid
+                   JOIN album_order o ON o.dump_rowid = aa.album_rowid
+                   JOIN d_albums al ON al.rowid = aa.album_rowid
+                   GROUP BY r.pos, o.pos
+                   ORDER BY artist_pos,
+                            CASE album_group WHEN 'album' THEN 0 WHEN 'single' THEN 1
+                                             WHEN 'compilation' THEN 2 ELSE 3 END,
+                            release_date DESC, album_pos""",
+                # Ties in popularity go to the earlier track, so the list is stable across builds.
+                """CREATE TABLE artist_top_tracks AS
+                   SELECT r.pos AS artist_pos,
+                          max_by(t.pos, t.popularity * 1000000000000 - t.pos, 10) AS positions
+                   FROM (SELECT rowid AS pos, popularity, unnest(artists).id AS artist_id FROM tracks) t
+                   JOIN artist_ref r ON r.id = t.artist_id
+                   GROUP BY r.pos ORDER BY artist_pos""",
+            ],
+        ),
+        (
+            "track search terms",
+            "tracks",
+            [
+                f"""CREATE TEMP TABLE track_term_rows AS
+                    SELECT pos, field, hash(tok) AS term, len(toks) AS field_len
+                    FROM (SELECT pos, field, toks, unnest(list_distinct(toks)) AS tok
+                          FROM ({track_term_fields}) WHERE len(toks) > 0)""",
+                f"""INSERT INTO track_term_rows
+                    SELECT DISTINCT pos, {FIELD_GENRE}, hash(ls_name_key(genre)), 1
+                    FROM (SELECT x.pos, unnest(ar.genres) AS genre
+                          FROM (SELECT rowid AS pos, unnest(artists).id AS artist_id FROM tracks) x
+                          JOIN artists ar ON ar.id = x.artist_id)""",
+                """CREATE TABLE track_terms AS
+                   SELECT r.term, r.field::UTINYINT AS field, t.popularity::UTINYINT AS popularity,
+                          least(r.field_len, 255)::UTINYINT AS field_len,
+                          try_cast(left(a.release_date, 4) AS SMALLINT) AS year, r.pos
+                   FROM track_term_rows r
+                   JOIN tracks t ON t.rowid = r.pos
+                   JOIN albums a ON a.rowid = t.album_pos
+                   ORDER BY r.term, r.field, t.popularity DESC, r.pos""",
+                "DROP TABLE track_term_rows",
+            ],
+        ),
+        (
+            "album and artist search terms",
+            "albums",
+            [
+                f"""CREATE TABLE album_terms AS
+                    SELECT hash(tok) AS term, field::UTINYINT AS field,
+                           popularity::UTINYINT AS popularity, least(len(toks), 255)::UTINYINT AS field_len,
+                           year, pos
+                    FROM (SELECT pos, field, toks, popularity, year, unnest(list_distinct(toks)) AS tok
+                          FROM (SELECT rowid AS pos, {FIELD_NAME} AS field, ls_tokens(name) AS toks,
+                                       popularity, try_cast(left(release_date, 4) AS SMALLINT) AS year
+                                FROM albums
+                                UNION ALL
+                                SELECT rowid, {FIELD_ARTIST},
+                                       flatten(list_transform(artists, lambda a: ls_tokens(a.name))),
+                                       popularity, try_cast(left(release_date, 4) AS SMALLINT)
+                                FROM albums)
+                          WHERE len(toks) > 0)
+                    ORDER BY term, field, popularity DESC, pos""",
+                f"""CREATE TABLE artist_terms AS
+                    SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
+                           least(field_len, 255)::UTINYINT AS field_len, NULL::SMALLINT AS year, pos
+                    FROM (SELECT hash(tok) AS term, {FIELD_NAME} AS field, popularity, len(toks) AS field_len, pos
+                          FROM (SELECT rowid AS pos, popularity, ls_tokens(name) AS toks,
+                                       unnest(list_distinct(ls_tokens(name))) AS tok FROM artists)
+                          UNION ALL
+                          SELECT hash(ls_name_key(g)), {FIELD_GENRE}, popularity, 1, rowid
+                          FROM (SELECT rowid, popularity, unnest(genres) AS g FROM artists))
+                    ORDER BY term, field, popularity DESC, pos""",
+                f"""CREATE TABLE term_ranges AS
+                    SELECT {KIND_TRACK}::UTINYINT AS kind, term, field, min(rowid) AS start, count(*) AS n
+                    FROM track_terms GROUP BY term, field
+                    UNION ALL
+                    SELECT {KIND_ALBUM}, term, field, min(rowid), count(*) FROM album_terms GROUP BY term, field
+                    UNION ALL
+                    SELECT {KIND_ARTIST}, term, field, min(rowid), count(*) FROM artist_terms GROUP BY term, field
+                    ORDER BY term, kind, field""",
+            ],
+        ),
+    ]
+    if has_features:
+        numeric = ", ".join(
+            f"try_cast(f.{name} AS {'DOUBLE' if name in _FLOAT_FEATURES else 'BIGINT'}) AS {name}"
+            for name in schema.AUDIO_FEATURE_NAMES
+        )
+        steps.append(
+            (
+                "audio features",
+                "track_audio_features",
+                [
+                    f"""CREATE TABLE audio_features AS
+                        SELECT hash(f.track_id) AS track_key, f.track_id, {numeric}
+                        FROM d_track_audio_features f
+                        WHERE coalesce(f.null_response, '0') <> '1'
+                        QUALIFY row_number() OVER (PARTITION BY f.track_id ORDER BY f.fetched_at DESC) = 1
+                        ORDER BY track_key, f.track_id""",
+                ],
+            )
+        )
+    return steps
+
+
+_FLOAT_FEATURES = {
+    "tempo",
+    "danceability",
+    "energy",
+    "loudness",
+    "speechiness",
+    "acousticness",
+    "instrumentalness",
+    "liveness",
+    "valence",
+}
+
+
+def build_catalog(
+    dump_dir: Path,
+    catalog_path: Path,
+    *,
+    audio_features: Path | None = None,
+    options: BuildOptions = BuildOptions(),
+    progress: ProgressCallback | None = None,
+) -> dict[str, int]:
+    """Build the catalog file at ``catalog_path`` from the parquet dump in ``dump_dir``.
+
+    The dump is validated first (:func:`catalog.schema.validate_dump`). The catalog is written to
+    a temporary file beside ``catalog_path`` and renamed into place at the very end, so an existing
+    catalog stays usable until the new one is complete.
+
+    :returns: the dump's row count per table, as recorded in the catalog.
+    :raises DumpInvalid: when the dump folder or one of its files is unusable.
+    """
+    dump_dir = Path(dump_dir)
+    catalog_path = Path(catalog_path).expanduser()
+    counts = schema.validate_dump(dump_dir, audio_features)
+    features_path = schema.find_audio_features(dump_dir, audio_features)
+    catalog_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = catalog_path.with_name(f".{catalog_path.name}.building-{os.getpid()}")
+    spill_dir = catalog_path.with_name(f".{catalog_path.name}.spill-{os.getpid()}")
+    for stale in (tmp_path, Path(f"{tmp_path}.wal")):
+        stale.unlink(missing_ok=True)
+    started = time.monotonic()
+    con = duckdb.connect(str(tmp_path))
+    try:
+        con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
+        con.execute(f"SET threads = {int(options.threads)}")
+        con.execute(f"SET temp_directory = {_quote(str(spill_dir))}")
+        con.execute("SET preserve_insertion_order = true")
+        for macro in MACROS:
+            con.execute(macro)
+        for table in schema.METADATA_TABLES:
+            extra = ", file_row_number = true" if table is schema.TRACK_ARTISTS else ""
+            path = _quote(str(dump_dir / table.file_name))
+            con.execute(f"CREATE TEMP VIEW d_{table.name} AS SELECT * FROM read_parquet({path}{extra})")
+        if features_path is not None:
+            con.execute(
+                "CREATE TEMP VIEW d_track_audio_features AS SELECT * FROM read_parquet("
+                f"{_quote(str(features_path))})"
+            )
+        steps = _steps(features_path is not None)
+        total_weight = sum(max(counts.get(weigh, 1), 1) for _, weigh, _ in steps)
+        done_weight = 0
+        for number, (title, weigh, statements) in enumerate(steps, start=1):
+            if progress:
+                progress(title, number, len(steps), done_weight / total_weight)
+            for statement in statements:
+                con.execute(statement)
+            done_weight += max(counts.get(weigh, 1), 1)
+        _write_meta(con, counts, dump_dir, has_features=features_path is not None, seconds=time.monotonic() - started)
+        if progress:
+            progress("done", len(steps), len(steps), 1.0)
+        con.execute("CHECKPOINT")
+        con.close()
+    except duckdb.Error as exc:
+        con.close()
+        tmp_path.unlink(missing_ok=True)
+        raise CatalogError(f"building the catalog from {dump_dir} failed: {exc}") from exc
+    except BaseException:
+        con.close()
+        tmp_path.unlink(missing_ok=True)
+        raise
+    finally:
+        _remove_tree(spill_dir)
+    Path(f"{tmp_path}.wal").unlink(missing_ok=True)
+    os.replace(tmp_path, catalog_path)
+    return counts
+
+
+def _write_meta(
+    con: duckdb.DuckDBPyConnection, counts: dict[str, int], dump_dir: Path, *, has_features: bool, seconds: float
+) -> None:
+    meta = {
+        "format_version": str(FORMAT_VERSION),
+        "localspotify_version": __version__,
+        "duckdb_version": duckdb.__version__,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": f"{seconds:.1f}",
+        "dump_path": str(dump_dir.resolve()),
+        "dump_row_counts": json.dumps(counts, sort_keys=True),
+        "has_audio_features": "1" if has_features else "0",
+    }
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+
+
+def _remove_tree(path: Path) -> None:
+    if not path.exists():
+        return
+    for child in sorted(path.rglob("*"), reverse=True):
+        child.rmdir() if child.is_dir() else child.unlink()
+    path.rmdir()

@@ -1,0 +1,522 @@
+"""The read side: open a built catalog and answer lookups with Spotify-shaped objects.
+
+Every lookup goes through a key table sorted by a 64-bit hash, then fetches rows by position
+(DuckDB row id), so its cost does not grow with the catalog. One read-only DuckDB connection is
+shared; each thread gets its own cursor, as DuckDB requires.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import duckdb
+
+from . import objects
+from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
+from .ids import parse_id, require_id
+from .objects import SPOTIFY_API, Markets
+from .query import parse_query
+from .search import SEARCH_TYPES, SearchType, conditions_for, search_positions
+from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
+from .version import FORMAT_VERSION
+
+Tracer = Callable[[str, Sequence[Any], float], None]
+"""Called after every statement with ``(sql, params, seconds)``: ``Catalog.open(p, tracer=print)``."""
+
+ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
+_MARKET_CACHE_SIZE = 4096
+
+
+class Catalog:
+    """A built localspotify catalog, opened read-only.
+
+    >>> cat = Catalog.open("~/.local/share/localspotify/catalog.duckdb")  # doctest: +SKIP
+    >>> cat.album("6iHuSGy6pq4tNGFV3ZVPtl")["name"]  # doctest: +SKIP
+    'Substance'
+    """
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, meta: dict[str, str], tracer: Tracer | None):
+        self._connection = connection
+        self.path = path
+        self.meta = meta
+        self._tracer = tracer
+        self._local = threading.local()
+        self._markets: dict[int, tuple[str, ...]] = {}
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, tracer: Tracer | None = None) -> Catalog:
+        """Open the catalog at ``path`` read-only.
+
+        :raises CatalogNotFound: when there is no file at ``path``.
+        :raises CatalogIncompatible: when the file is not a complete catalog of this format version.
+        """
+        path = Path(path).expanduser()
+        if not path.is_file():
+            raise CatalogNotFound(path)
+        try:
+            connection = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:
+            raise CatalogIncompatible(path, f"cannot be opened as a catalog ({str(exc).splitlines()[0]})") from exc
+        try:
+            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        except duckdb.CatalogException as exc:
+            connection.close()
+            raise CatalogIncompatible(path, "is not a localspotify catalog (it has no meta table)") from exc
+        found = meta.get("format_version")
+        if found != str(FORMAT_VERSION):
+            connection.close()
+            raise CatalogIncompatible(
+                path,
+                f"was built by localspotify {meta.get('localspotify_version', '?')} with catalog format "
+                f"{found}; this version reads format {FORMAT_VERSION}",
+            )
+        if meta.get("duckdb_version") != duckdb.__version__:
+            # Key tables store DuckDB hash() values; another DuckDB may hash differently.
+            connection.close()
+            raise CatalogIncompatible(
+                path, f"was built with DuckDB {meta.get('duckdb_version')}, this is DuckDB {duckdb.__version__}"
+            )
+        return cls(connection, path, meta, tracer)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def has_audio_features(self) -> bool:
+        return self.meta.get("has_audio_features") == "1"
+
+    @property
+    def dump_row_counts(self) -> dict[str, int]:
+        return json.loads(self.meta.get("dump_row_counts", "{}"))
+
+    # -- SQL plumbing ----------------------------------------------------------------------
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._connection.cursor()
+            self._local.cursor = cursor
+        return cursor
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        started = time.perf_counter()
+        rows = self._cursor().execute(sql, list(params)).fetchall()
+        if self._tracer is not None:
+            self._tracer(sql, params, time.perf_counter() - started)
+        return rows
+
+    def _fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        started = time.perf_counter()
+        cursor = self._cursor().execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        if self._tracer is not None:
+            self._tracer(sql, params, time.perf_counter() - started)
+        return rows
+
+    def _market_view(self, rows: Iterable[dict[str, Any]], market: str | None) -> Markets:
+        wanted = {r["markets_rowid"] for r in rows if r["markets_rowid"] is not None} - self._markets.keys()
+        if wanted:
+            if len(self._markets) + len(wanted) > _MARKET_CACHE_SIZE:
+                self._markets = {}
+            for rowid, codes in self._fetch(
+                "SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN (SELECT unnest(?::BIGINT[]))",
+                [sorted(wanted)],
+            ):
+                self._markets[rowid] = tuple(codes)
+        return Markets(self._markets, market.upper() if market else None)
+
+    # -- rows by key -----------------------------------------------------------------------
+
+    def _track_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        rows = self._fetch_dicts(
+            """SELECT rowid AS pos, * FROM tracks WHERE rowid IN (
+                   SELECT pos FROM track_keys WHERE key IN (SELECT hash(unnest(?::VARCHAR[]))))""",
+            [ids],
+        )
+        return {r["id"]: r for r in rows}
+
+    def _tracks_at(self, positions: list[int]) -> list[dict[str, Any]]:
+        if not positions:
+            return []
+        rows = self._fetch_dicts(
+            "SELECT rowid AS pos, * FROM tracks WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [positions]
+        )
+        by_pos = {r["pos"]: r for r in rows}
+        return [by_pos[p] for p in positions if p in by_pos]
+
+    def _albums_at(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
+        wanted = sorted(set(positions))
+        if not wanted:
+            return {}
+        rows = self._fetch_dicts(
+            "SELECT rowid AS pos, * FROM albums WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [wanted]
+        )
+        return {r["pos"]: r for r in rows}
+
+    def _album_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        rows = self._fetch_dicts(
+            "SELECT rowid AS pos, * FROM albums WHERE key IN (SELECT hash(unnest(?::VARCHAR[])))", [ids]
+        )
+        return {r["id"]: r for r in rows}
+
+    def _artist_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        rows = self._fetch_dicts(
+            "SELECT rowid AS pos, * FROM artists WHERE key IN (SELECT hash(unnest(?::VARCHAR[])))", [ids]
+        )
+        return {r["id"]: r for r in rows}
+
+    def _album_track_rows(self, album_rows: Sequence[dict[str, Any]], limit: int | None, offset: int) -> dict[int, list[dict[str, Any]]]:
+        """Each album's tracks in disc and track order: one contiguous run of the tracks table."""
+        spans = []
+        for row in album_rows:
+            count = row["track_count"] - offset if limit is None else min(limit, row["track_count"] - offset)
+            if count > 0:
+                spans.append((row["pos"], row["track_start"] + offset, count))
+        result: dict[int, list[dict[str, Any]]] = {row["pos"]: [] for row in album_rows}
+        if not spans:
+            return result
+        sql = " UNION ALL ".join(
+            "SELECT rowid AS pos, * FROM tracks WHERE rowid BETWEEN ? AND ?" for _ in spans
+        )
+        params = [v for _, start, count in spans for v in (start, start + count - 1)]
+        for track_row in sorted(self._fetch_dicts(sql, params), key=lambda r: r["pos"]):
+            result[track_row["album_pos"]].append(track_row)
+        return result
+
+    # -- tracks ----------------------------------------------------------------------------
+
+    def track(self, track_id: str, *, market: str | None = None, base: str = SPOTIFY_API) -> Track | None:
+        """The full track object for a Spotify id, URI or link; None when it is not in the catalog.
+
+        :raises InvalidId: when ``track_id`` cannot be a Spotify track id.
+        """
+        return self.tracks([require_id(track_id, "track")], market=market, base=base)[0]
+
+    def tracks(self, track_ids: Sequence[str], *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track | None]:
+        """Full track objects in the order asked, None in place of ids the catalog lacks.
+
+        Invalid ids give None too, so one bad value never spoils a batch.
+        """
+        ids = [parse_id(t, "track") for t in track_ids]
+        rows = self._track_rows(sorted({i for i in ids if i}))
+        return self._track_objects([rows.get(i) if i else None for i in ids], market, base)
+
+    def _track_objects(self, rows: Sequence[dict[str, Any] | None], market: str | None, base: str) -> list[Track | None]:
+        present = [r for r in rows if r is not None]
+        albums = self._albums_at(r["album_pos"] for r in present)
+        markets = self._market_view([*present, *albums.values()], market)
+        return [objects.track(r, albums[r["album_pos"]], markets, base) if r else None for r in rows]
+
+    def tracks_by_isrc(self, isrc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track]:
+        """Every track carrying this ISRC (singles, albums, compilations…), most popular first."""
+        rows = self._fetch_dicts(
+            """SELECT rowid AS pos, * FROM tracks WHERE rowid IN (
+                   SELECT pos FROM isrc_keys WHERE key = hash(?::VARCHAR))""",
+            [isrc.strip().upper()],
+        )
+        rows = sorted((r for r in rows if r["isrc"] == isrc.strip().upper()), key=lambda r: (-r["popularity"], r["pos"]))
+        return [t for t in self._track_objects(rows, market, base) if t is not None]
+
+    def audio_features(self, track_ids: Sequence[str], *, base: str = SPOTIFY_API) -> list[AudioFeatures | None]:
+        """Audio-features objects (numbers typed) in the order asked; None where there are none."""
+        ids = [parse_id(t, "track") for t in track_ids]
+        if not self.has_audio_features:
+            return [None] * len(ids)
+        wanted = sorted({i for i in ids if i})
+        found: dict[str, dict[str, Any]] = {}
+        if wanted:
+            for row in self._fetch_dicts(
+                "SELECT * FROM audio_features WHERE track_key IN (SELECT hash(unnest(?::VARCHAR[])))", [wanted]
+            ):
+                found[row["track_id"]] = row
+        return [objects.audio_features(found[i], base) if i in found else None for i in ids]
+
+    # -- albums ----------------------------------------------------------------------------
+
+    def album(
+        self, album_id: str, *, market: str | None = None, base: str = SPOTIFY_API, track_limit: int | None = None
+    ) -> Album | None:
+        """The full album object with its tracks in disc/track order (all of them by default).
+
+        :raises InvalidId: when ``album_id`` cannot be a Spotify album id.
+        """
+        return self.albums([require_id(album_id, "album")], market=market, base=base, track_limit=track_limit)[0]
+
+    def albums(
+        self,
+        album_ids: Sequence[str],
+        *,
+        market: str | None = None,
+        base: str = SPOTIFY_API,
+        track_limit: int | None = None,
+    ) -> list[Album | None]:
+        """Full album objects in the order asked, None in place of unknown or invalid ids.
+
+        ``track_limit`` pages the embedded tracks as Spotify does (50); None embeds them all.
+        """
+        ids = [parse_id(a, "album") for a in album_ids]
+        rows = self._album_rows(sorted({i for i in ids if i}))
+        return self._album_objects([rows.get(i) if i else None for i in ids], market, base, track_limit)
+
+    def _album_objects(
+        self, rows: Sequence[dict[str, Any] | None], market: str | None, base: str, track_limit: int | None
+    ) -> list[Album | None]:
+        present = [r for r in rows if r is not None]
+        track_rows = self._album_track_rows(present, track_limit, 0)
+        markets = self._market_view([*present, *(t for ts in track_rows.values() for t in ts)], market)
+        result: list[Album | None] = []
+        for row in rows:
+            if row is None:
+                result.append(None)
+                continue
+            items = [objects.simplified_track(t, markets, base) for t in track_rows[row["pos"]]]
+            page = objects.paging(
+                items,
+                href=f"{base}/albums/{row['id']}/tracks",
+                limit=track_limit if track_limit is not None else max(row["track_count"], 1),
+                offset=0,
+                total=row["track_count"],
+            )
+            result.append(objects.album(row, page, markets, base))
+        return result
+
+    def album_tracks(
+        self, album_id: str, *, limit: int = 50, offset: int = 0, market: str | None = None, base: str = SPOTIFY_API
+    ) -> Paging[SimplifiedTrack] | None:
+        """One page of an album's tracks; None when the album is not in the catalog."""
+        _check_page(limit, offset, max_limit=50)
+        rows = self._album_rows([require_id(album_id, "album")])
+        if not rows:
+            return None
+        row = next(iter(rows.values()))
+        track_rows = self._album_track_rows([row], limit, offset)[row["pos"]]
+        markets = self._market_view(track_rows, market)
+        items = [objects.simplified_track(t, markets, base) for t in track_rows]
+        return objects.paging(
+            items, href=f"{base}/albums/{row['id']}/tracks", limit=limit, offset=offset, total=row["track_count"]
+        )
+
+    def albums_by_upc(self, upc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Album]:
+        """Every album with this UPC (editions can share one), most popular first."""
+        upc = upc.strip()
+        rows = self._fetch_dicts(
+            """SELECT rowid AS pos, * FROM albums WHERE rowid IN (
+                   SELECT pos FROM upc_keys WHERE key = hash(?::VARCHAR))""",
+            [upc],
+        )
+        rows = sorted((r for r in rows if r["upc"] == upc), key=lambda r: (-r["popularity"], r["pos"]))
+        return [a for a in self._album_objects(rows, market, base, None) if a is not None]
+
+    # -- artists ---------------------------------------------------------------------------
+
+    def artist(self, artist_id: str, *, base: str = SPOTIFY_API) -> Artist | None:
+        """The full artist object; None when the artist is not in the catalog.
+
+        :raises InvalidId: when ``artist_id`` cannot be a Spotify artist id.
+        """
+        return self.artists([require_id(artist_id, "artist")], base=base)[0]
+
+    def artists(self, artist_ids: Sequence[str], *, base: str = SPOTIFY_API) -> list[Artist | None]:
+        """Full artist objects in the order asked, None in place of unknown or invalid ids."""
+        ids = [parse_id(a, "artist") for a in artist_ids]
+        rows = self._artist_rows(sorted({i for i in ids if i}))
+        return [objects.artist(rows[i], base) if i in rows else None for i in ids]
+
+    def artist_albums(
+        self,
+        artist_id: str,
+        *,
+        include_groups: Sequence[str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        market: str | None = None,
+        base: str = SPOTIFY_API,
+    ) -> Paging[SimplifiedAlbum] | None:
+        """One page of an artist's albums (albums, singles, compilations, then appears-on; newest
+        first within each), as simplified albums with ``album_group``; None for unknown artists.
+
+        :raises ValueError: for an unknown group in ``include_groups`` or a bad limit/offset.
+        """
+        _check_page(limit, offset, max_limit=50)
+        groups = list(include_groups or ALBUM_GROUPS)
+        unknown = set(groups) - set(ALBUM_GROUPS)
+        if unknown:
+            raise ValueError(f"unknown include_groups {sorted(unknown)}; use {', '.join(ALBUM_GROUPS)}")
+        rows = self._artist_rows([require_id(artist_id, "artist")])
+        if not rows:
+            return None
+        artist_row = next(iter(rows.values()))
+        links = self._fetch(
+            """SELECT album_pos, album_group, count(*) OVER () FROM artist_albums
+               WHERE artist_pos = ? AND album_group IN (SELECT unnest(?::VARCHAR[]))
+               LIMIT ? OFFSET ?""",
+            [artist_row["pos"], groups, limit, offset],
+        )
+        total = links[0][2] if links else self._count_artist_albums(artist_row["pos"], groups)
+        albums = self._albums_at(p for p, _, _ in links)
+        markets = self._market_view(albums.values(), market)
+        items = []
+        for album_pos, group, _ in links:
+            item: dict[str, Any] = dict(objects.simplified_album(albums[album_pos], markets, base))
+            item["album_group"] = group
+            items.append(item)
+        return objects.paging(
+            items,
+            href=f"{base}/artists/{artist_row['id']}/albums",
+            limit=limit,
+            offset=offset,
+            total=total,
+            include_groups=",".join(groups),
+        )
+
+    def _count_artist_albums(self, artist_pos: int, groups: list[str]) -> int:
+        return self._fetch(
+            "SELECT count(*) FROM artist_albums WHERE artist_pos = ? AND album_group IN (SELECT unnest(?::VARCHAR[]))",
+            [artist_pos, groups],
+        )[0][0]
+
+    def artist_top_tracks(self, artist_id: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track] | None:
+        """The artist's ten most popular tracks; None for unknown artists."""
+        rows = self._artist_rows([require_id(artist_id, "artist")])
+        if not rows:
+            return None
+        artist_row = next(iter(rows.values()))
+        top = self._fetch("SELECT positions FROM artist_top_tracks WHERE artist_pos = ?", [artist_row["pos"]])
+        positions = list(top[0][0]) if top else []
+        return [t for t in self._track_objects(self._tracks_at(positions), market, base) if t is not None]
+
+    # -- search ----------------------------------------------------------------------------
+
+    def _tokenize(self, values: list[str]) -> list[list[str]]:
+        if not values:
+            return []
+        rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda v: ls_tokens(v))", [values])
+        return [list(tokens) for tokens in rows[0][0]]
+
+    def search(
+        self,
+        q: str,
+        types: Sequence[str] = ("track",),
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        market: str | None = None,
+        base: str = SPOTIFY_API,
+    ) -> SearchResults:
+        """Search with Spotify's query syntax; one paging object per requested type.
+
+        :raises QueryRejected: for a malformed query or one that could only be answered by a scan.
+        :raises ValueError: for an unknown type or a bad limit/offset.
+        """
+        _check_page(limit, offset, max_limit=50, max_offset=1000)
+        wanted = [t.strip() for t in types]
+        unknown = set(wanted) - set(SEARCH_TYPES)
+        if unknown or not wanted:
+            raise ValueError(f"unknown search type {sorted(unknown) or ''}; use {', '.join(SEARCH_TYPES)}")
+        query = parse_query(q)
+        results: dict[str, Any] = {}
+        for search_type in SEARCH_TYPES:
+            if search_type not in wanted:
+                continue
+            positions, total = self._search_one(query, search_type, limit, offset)
+            if search_type == "track":
+                items: list[Any] = [
+                    t for t in self._track_objects(self._tracks_at(positions), market, base) if t is not None
+                ]
+            elif search_type == "album":
+                albums = self._albums_at(positions)
+                markets = self._market_view(albums.values(), market)
+                items = [objects.simplified_album(albums[p], markets, base) for p in positions if p in albums]
+            else:
+                artist_rows = {
+                    r["pos"]: r
+                    for r in self._fetch_dicts(
+                        "SELECT rowid AS pos, * FROM artists WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [positions]
+                    )
+                } if positions else {}
+                items = [objects.artist(artist_rows[p], base) for p in positions if p in artist_rows]
+            results[f"{search_type}s"] = objects.paging(
+                items, href=f"{base}/search", limit=limit, offset=offset, total=total, query=q, type=search_type
+            )
+        return results  # type: ignore[return-value]
+
+    def _search_one(self, query: Any, search_type: SearchType, limit: int, offset: int) -> tuple[list[int], int]:
+        restrict: list[int] | None = None
+        if query.isrc or query.upc:
+            restrict = self._exact_positions(query, search_type)
+            if restrict is not None and not restrict:
+                return [], 0
+        conditions = conditions_for(query, search_type, self._tokenize)
+        if conditions is None:
+            return [], 0
+        if not conditions:
+            if restrict is None:
+                if query.year is not None or query.genre:
+                    raise QueryRejected(query.text, "no word to search by; add words or a track:, album: or artist: filter")
+                return [], 0
+            return self._rank_exact(restrict, search_type, limit, offset)
+        page = search_positions(
+            self._fetch, search_type, conditions, year=query.year, restrict_to=restrict, limit=limit, offset=offset
+        )
+        return page.positions, page.total
+
+    def _exact_positions(self, query: Any, search_type: SearchType) -> list[int] | None:
+        """Positions matching every isrc:/upc: filter, or None when the type has no such filter."""
+        if search_type == "artist":
+            return None
+        sets: list[set[int]] = []
+        for isrc in query.isrc:
+            tracks = self._fetch_dicts(
+                "SELECT rowid AS pos, isrc, album_pos FROM tracks WHERE rowid IN "
+                "(SELECT pos FROM isrc_keys WHERE key = hash(?::VARCHAR))",
+                [isrc],
+            )
+            key = "pos" if search_type == "track" else "album_pos"
+            sets.append({t[key] for t in tracks if t["isrc"] == isrc})
+        for upc in query.upc:
+            albums = self._fetch_dicts(
+                "SELECT rowid AS pos, upc, track_start, track_count FROM albums WHERE rowid IN "
+                "(SELECT pos FROM upc_keys WHERE key = hash(?::VARCHAR))",
+                [upc],
+            )
+            albums = [a for a in albums if a["upc"] == upc]
+            if search_type == "album":
+                sets.append({a["pos"] for a in albums})
+            else:
+                sets.append({p for a in albums for p in range(a["track_start"], a["track_start"] + a["track_count"])})
+        return sorted(set.intersection(*sets)) if sets else None
+
+    def _rank_exact(self, positions: list[int], search_type: SearchType, limit: int, offset: int) -> tuple[list[int], int]:
+        table = "tracks" if search_type == "track" else "albums"
+        rows = self._fetch(
+            f"SELECT rowid FROM {table} WHERE rowid IN (SELECT unnest(?::BIGINT[])) ORDER BY popularity DESC, rowid",
+            [positions],
+        )
+        ranked = [r[0] for r in rows]
+        return ranked[offset : offset + limit], len(ranked)
+
+
+def _check_page(limit: int, offset: int, *, max_limit: int, max_offset: int | None = None) -> None:
+    if not 1 <= limit <= max_limit:
+        raise ValueError(f"limit must be between 1 and {max_limit}, got {limit}")
+    if offset < 0 or (max_offset is not None and offset > max_offset):
+        raise ValueError(f"offset must be between 0 and {max_offset or 'the total'}, got {offset}")

@@ -1,0 +1,158 @@
+"""Ranked search over the catalog's term postings, never scanning a whole table.
+
+Each search term (a token in a field) owns one contiguous run of rows in ``track_terms``,
+``album_terms`` or ``artist_terms``, sorted by popularity; ``term_ranges`` says where the run is.
+A query is a list of conditions (every word must match one of its fields); the rarest condition
+drives, the others filter by joining their runs, and a match scores ``1 / field length`` per
+condition, so "Substance" beats "Substance Abuse (Remix)" and popularity breaks ties.
+
+Work is bounded whatever the catalog size: the driving run is cut to its ``DRIVER_ROWS`` most
+popular rows and every other run to ``FILTER_ROWS``, so a query of very common words ranks only
+among the most popular items holding them (``SearchPage.exhaustive`` is then False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Sequence
+
+from .build import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, KIND_ALBUM, KIND_ARTIST, KIND_TRACK
+from .errors import QueryRejected
+from .query import Query
+
+DRIVER_ROWS = 100_000
+FILTER_ROWS = 2_000_000
+MAX_CONDITIONS = 12
+
+SearchType = Literal["track", "album", "artist"]
+SEARCH_TYPES: tuple[SearchType, ...] = ("track", "album", "artist")
+
+Fetch = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+
+_KIND = {"track": KIND_TRACK, "album": KIND_ALBUM, "artist": KIND_ARTIST}
+_TERMS_TABLE = {"track": "track_terms", "album": "album_terms", "artist": "artist_terms"}
+# Which fields a free word may match, per searched type.
+_FREE_FIELDS = {
+    "track": (FIELD_NAME, FIELD_ARTIST, FIELD_ALBUM),
+    "album": (FIELD_NAME, FIELD_ARTIST),
+    "artist": (FIELD_NAME,),
+}
+# Which field each filter targets, per searched type; a filter absent here does not apply.
+_FILTER_FIELDS: dict[str, dict[str, int]] = {
+    "track": {"track": FIELD_NAME, "artist": FIELD_ARTIST, "album": FIELD_ALBUM, "genre": FIELD_GENRE},
+    "album": {"album": FIELD_NAME, "artist": FIELD_ARTIST},
+    "artist": {"artist": FIELD_NAME, "genre": FIELD_GENRE},
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One token that must match in one of ``fields``; ``whole`` tokens are full genre names."""
+
+    token: str
+    fields: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    positions: list[int]
+    total: int
+    exhaustive: bool
+
+
+def conditions_for(query: Query, search_type: SearchType, tokenize: Callable[[list[str]], list[list[str]]]) -> list[Condition] | None:
+    """The conditions a query puts on one searched type, or None when a filter cannot apply.
+
+    ``tokenize`` turns raw values into token lists (the catalog's SQL tokeniser).
+    """
+    filters = _FILTER_FIELDS[search_type]
+    values: list[tuple[str, tuple[int, ...]]] = [(w, _FREE_FIELDS[search_type]) for w in query.words]
+    for name in ("track", "album", "artist"):
+        for value in getattr(query, name):
+            if name not in filters:
+                return None
+            values.append((value, (filters[name],)))
+    if query.genre and "genre" not in filters:
+        return None
+    token_lists = tokenize([v for v, _ in values] + query.genre)
+    conditions: list[Condition] = []
+    for (_, fields), tokens in zip(values, token_lists):
+        conditions.extend(Condition(t, fields) for t in tokens)
+    for genre_tokens in token_lists[len(values) :]:
+        if genre_tokens:
+            conditions.append(Condition(" ".join(genre_tokens), (FIELD_GENRE,)))
+    unique = list(dict.fromkeys(conditions))
+    if len(unique) > MAX_CONDITIONS:
+        raise QueryRejected(query.text, f"more than {MAX_CONDITIONS} words; shorten the query")
+    return unique
+
+
+def search_positions(
+    fetch: Fetch,
+    search_type: SearchType,
+    conditions: list[Condition],
+    *,
+    year: tuple[int, int] | None,
+    restrict_to: list[int] | None,
+    limit: int,
+    offset: int,
+) -> SearchPage:
+    """Row positions (in the type's main table) of one page of ranked matches.
+
+    ``restrict_to`` limits matches to these positions (from exact ``isrc:``/``upc:`` filters).
+    """
+    kind = _KIND[search_type]
+    table = _TERMS_TABLE[search_type]
+    tokens = sorted({c.token for c in conditions})
+    ranges: dict[tuple[str, int], tuple[int, int]] = {}
+    for token, field, start, count in fetch(
+        """SELECT t.token, r.field, r.start, r.n
+           FROM term_ranges r JOIN (SELECT unnest(?::VARCHAR[]) AS token) t ON r.term = hash(t.token)
+           WHERE r.kind = ?""",
+        [tokens, kind],
+    ):
+        ranges[(token, field)] = (start, count)
+    runs = [[ranges[(c.token, f)] for f in c.fields if (c.token, f) in ranges] for c in conditions]
+    if any(not r for r in runs):
+        return SearchPage([], 0, True)
+    order = sorted(range(len(runs)), key=lambda i: sum(n for _, n in runs[i]))
+    exhaustive = True
+    ctes: list[str] = []
+    params: list[Any] = []
+    for rank, i in enumerate(order):
+        cap = DRIVER_ROWS if rank == 0 else FILTER_ROWS
+        parts = []
+        for start, count in runs[i]:
+            exhaustive &= count <= cap
+            parts.append(f"SELECT pos, field_len, popularity, year FROM {table} WHERE rowid BETWEEN ? AND ?")
+            params += [start, start + min(count, cap) - 1]
+        ctes.append(
+            f"c{rank} AS (SELECT pos, max(1.0 / field_len) AS w, max(popularity) AS pop, max(year) AS year "
+            f"FROM ({' UNION ALL '.join(parts)}) GROUP BY pos)"
+        )
+    joins = " ".join(f"JOIN c{rank} USING (pos)" for rank in range(1, len(order)))
+    score = " + ".join(f"c{rank}.w" for rank in range(len(order)))
+    where = []
+    if year is not None:
+        where.append("c0.year BETWEEN ? AND ?")
+        params += list(year)
+    if restrict_to is not None:
+        where.append("c0.pos IN (SELECT unnest(?::BIGINT[]))")
+        params.append(restrict_to)
+    sql = (
+        f"WITH {', '.join(ctes)} "
+        f"SELECT c0.pos, count(*) OVER () AS total FROM c0 {joins} "
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+        f"ORDER BY {score} DESC, c0.pop DESC, c0.pos LIMIT ? OFFSET ?"
+    )
+    rows = fetch(sql, params + [limit, offset])
+    if not rows:
+        total = 0 if offset == 0 else _count(fetch, sql, params)
+        return SearchPage([], total, exhaustive)
+    return SearchPage([r[0] for r in rows], rows[0][1], exhaustive)
+
+
+def _count(fetch: Fetch, sql: str, params: list[Any]) -> int:
+    """The match count when the page itself is past the end (offset beyond the last match)."""
+    rows = fetch(sql, params + [1, 0])
+    return rows[0][1] if rows else 0

@@ -1,0 +1,43 @@
+"""Shared fixtures: real catalogs built by the project's own builder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog import Catalog
+from catalog.fixtures import build_sample_catalog, build_synthetic_catalog, sample_dump_dir
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    path = sample_dump_dir()
+    if not path.is_dir():
+        pytest.skip(f"the real sample slice is not at {path} (set LOCALSPOTIFY_SAMPLE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_catalog_path(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_catalog(tmp_path_factory.mktemp("sample") / "catalog.duckdb")
+
+
+@pytest.fixture(scope="session")
+def sample_catalog(sample_catalog_path: Path) -> Catalog:
+    cat = Catalog.open(sample_catalog_path)
+    yield cat
+    cat.close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_catalog_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A catalog of 300,000 generated tracks: big enough to span many DuckDB row groups."""
+    return build_synthetic_catalog(tmp_path_factory.mktemp("synthetic"), 300_000)
+
+
+@pytest.fixture(scope="session")
+def synthetic_catalog(synthetic_catalog_path: Path) -> Catalog:
+    cat = Catalog.open(synthetic_catalog_path)
+    yield cat
+    cat.close()
