@@ -1,0 +1,141 @@
+"""Building a catalog: dump validation, atomic output, recorded metadata, version checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from catalog import Catalog, CatalogIncompatible, CatalogNotFound, DumpInvalid, build_catalog
+from catalog.schema import METADATA_TABLES, TRACKS, validate_dump
+
+
+@pytest.fixture
+def dump_copy(sample_dir: Path, tmp_path: Path) -> Path:
+    """A writable copy of the real slice, for breaking on purpose."""
+    target = tmp_path / "spotify_clean_parquet"
+    shutil.copytree(sample_dir, target)
+    return target
+
+
+def test_validate_counts_every_table(sample_dir: Path) -> None:
+    counts = validate_dump(sample_dir)
+    assert counts["tracks"] == 393 and counts["albums"] == 21 and counts["artists"] == 258
+    assert counts["track_audio_features"] == 386
+    assert set(counts) == {t.name for t in METADATA_TABLES} | {"track_audio_features"}
+
+
+def test_missing_file_is_named(dump_copy: Path) -> None:
+    (dump_copy / "album_images.parquet").unlink()
+    with pytest.raises(DumpInvalid, match=r"album_images\.parquet: is missing; point --dump at"):
+        validate_dump(dump_copy)
+
+
+def test_wrong_folder_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(DumpInvalid, match="has no .parquet files"):
+        validate_dump(tmp_path)
+    with pytest.raises(DumpInvalid, match="is not a folder"):
+        validate_dump(tmp_path / "nope")
+
+
+def test_missing_column_is_named(dump_copy: Path) -> None:
+    path = dump_copy / "tracks.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["external_id_isrc"]), path)
+    with pytest.raises(DumpInvalid, match=r"tracks\.parquet: has no column 'external_id_isrc'"):
+        validate_dump(dump_copy)
+
+
+def test_mistyped_column_is_named(dump_copy: Path) -> None:
+    path = dump_copy / "tracks.parquet"
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("duration_ms")
+    table = table.set_column(index, "duration_ms", table.column("duration_ms").cast(pa.string()))
+    pq.write_table(table, path)
+    with pytest.raises(DumpInvalid, match=r"column 'duration_ms' is string, expected int64"):
+        validate_dump(dump_copy)
+
+
+def test_corrupt_parquet_is_named(dump_copy: Path) -> None:
+    path = dump_copy / "artists.parquet"
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(DumpInvalid, match=r"artists\.parquet: is not a readable parquet file"):
+        validate_dump(dump_copy)
+
+
+def test_audio_features_found_in_a_sibling_folder(dump_copy: Path, tmp_path: Path) -> None:
+    sibling = tmp_path / "spotify_clean_audio_features_parquet"
+    sibling.mkdir()
+    (dump_copy / "track_audio_features.parquet").rename(sibling / "track_audio_features.parquet")
+    assert validate_dump(dump_copy)["track_audio_features"] == 386
+
+
+def test_catalog_without_audio_features_still_works(dump_copy: Path, tmp_path: Path) -> None:
+    (dump_copy / "track_audio_features.parquet").unlink()
+    path = tmp_path / "catalog.duckdb"
+    build_catalog(dump_copy, path)
+    with Catalog.open(path) as cat:
+        assert not cat.has_audio_features
+        album = cat.album("6iHuSGy6pq4tNGFV3ZVPtl")
+        assert album is not None
+        assert cat.audio_features([album["tracks"]["items"][0]["id"]]) == [None]
+
+
+def test_build_records_counts_and_version(sample_catalog: Catalog) -> None:
+    assert sample_catalog.dump_row_counts["tracks"] == 393
+    assert sample_catalog.meta["format_version"] == "1"
+    assert sample_catalog.meta["built_at"]
+
+
+def test_interrupted_build_leaves_no_catalog(sample_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.duckdb"
+
+    def interrupt(title: str, number: int, count: int, fraction: float) -> None:
+        if number == 6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_catalog(sample_dir, path, progress=interrupt)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rebuild_replaces_the_old_catalog_only_when_done(sample_dir: Path, dump_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.duckdb"
+    build_catalog(sample_dir, path)
+    (dump_copy / "tracks.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DumpInvalid):
+        build_catalog(dump_copy, path)
+    with Catalog.open(path) as cat:
+        assert cat.album("6iHuSGy6pq4tNGFV3ZVPtl") is not None
+
+
+def test_missing_catalog_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(CatalogNotFound, match='Build one with "localspotify build --dump DUMP_DIR'):
+        Catalog.open(tmp_path / "none.duckdb")
+
+
+def test_other_files_are_not_catalogs(tmp_path: Path) -> None:
+    text = tmp_path / "notes.duckdb"
+    text.write_text("hello")
+    with pytest.raises(CatalogIncompatible, match="cannot be opened as a catalog"):
+        Catalog.open(text)
+    plain = tmp_path / "plain.duckdb"
+    duckdb.connect(str(plain)).close()
+    with pytest.raises(CatalogIncompatible, match="is not a localspotify catalog"):
+        Catalog.open(plain)
+
+
+def test_catalog_of_another_format_version_is_refused(sample_catalog_path: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.duckdb"
+    shutil.copy(sample_catalog_path, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("UPDATE meta SET value = '0' WHERE key = 'format_version'")
+    with pytest.raises(CatalogIncompatible, match="catalog format 0; this version reads format 1. Rebuild it"):
+        Catalog.open(old)
+
+
+def test_tracks_schema_matches_the_real_files(sample_dir: Path) -> None:
+    assert pq.read_schema(sample_dir / "tracks.parquet").names == TRACKS.column_names

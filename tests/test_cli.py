@@ -1,0 +1,86 @@
+"""The localspotify command line, run in-process with click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from catalog.cli import cli
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("LOCALSPOTIFY_CATALOG", raising=False)
+
+    def invoke(*args: str, env: dict[str, str] | None = None):
+        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_info_shows_counts(run, sample_catalog_path: Path) -> None:
+    result = run("info", "--catalog", str(sample_catalog_path))
+    assert result.exit_code == 0
+    assert "tracks" in result.output and "393" in result.output
+    assert "audio features:  yes" in result.output
+
+
+def test_catalog_comes_from_the_environment(run, sample_catalog_path: Path) -> None:
+    result = run("info", env={"LOCALSPOTIFY_CATALOG": str(sample_catalog_path)})
+    assert result.exit_code == 0 and str(sample_catalog_path) in result.output
+
+
+def test_missing_catalog_is_one_line_with_the_fix(run, tmp_path: Path) -> None:
+    result = run("info", "--catalog", str(tmp_path / "none.duckdb"))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: No catalog at {tmp_path / 'none.duckdb'}. Build one with")
+    assert "Traceback" not in result.output
+
+
+def test_search_prints_one_line_per_item(run, sample_catalog_path: Path) -> None:
+    result = run("search", "--catalog", str(sample_catalog_path), 'album:"Power, Corruption & Lies"', "--type", "album")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "albums (1 found)",
+        "  New Order - Power Corruption and Lies (1983, 8 tracks) (6NTrwu1XJ56jBPx7HMksbZ)",
+    ]
+
+
+def test_search_json_is_spotify_shaped(run, sample_catalog_path: Path) -> None:
+    result = run("search", "--catalog", str(sample_catalog_path), "blue monday", "--json")
+    assert json.loads(result.output)["tracks"]["items"][0]["name"] == "Blue Monday"
+
+
+def test_rejected_query_is_explained(run, sample_catalog_path: Path) -> None:
+    result = run("search", "--catalog", str(sample_catalog_path), "year:1990")
+    assert result.exit_code == 1 and "year: alone would scan the whole catalog" in result.output
+
+
+def test_get_takes_uris_and_links(run, sample_catalog_path: Path) -> None:
+    result = run("get", "--catalog", str(sample_catalog_path), "https://open.spotify.com/intl-fr/album/6iHuSGy6pq4tNGFV3ZVPtl")
+    assert json.loads(result.output)["name"] == "Substance"
+    missing = run("get", "--catalog", str(sample_catalog_path), "spotify:track:0000000000000000000000")
+    assert missing.exit_code == 1 and "no track spotify:track:0000000000000000000000" in missing.output
+
+
+def test_build_reports_a_bad_dump_in_one_line(run, tmp_path: Path) -> None:
+    result = run("build", "--dump", str(tmp_path), "--catalog", str(tmp_path / "c.duckdb"))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path}: has no .parquet files; --dump must be the unpacked spotify_clean_parquet folder"
+
+
+def test_build_from_the_sample(run, sample_dir: Path, tmp_path: Path) -> None:
+    result = run("build", "--dump", str(sample_dir), "--catalog", str(tmp_path / "c.duckdb"))
+    assert result.exit_code == 0
+    assert "Built" in result.output and "393 tracks, 21 albums, 258 artists" in result.output
+
+
+def test_every_command_has_help_with_an_example(run) -> None:
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0 and command.help
+        if name not in ("info", "demo"):
+            assert "Example:" in result.output, name
