@@ -45,6 +45,9 @@ ProgressCallback = Callable[[str, int, int, float], None]
 class BuildOptions:
     memory_limit: str = "5GB"
     threads: int = 2
+    # Rows per DuckDB row group (None: DuckDB's 122,880). A lookup reads one row group per key,
+    # so smaller groups trade file size for latency; tests use tiny ones to see scans.
+    row_group_size: int | None = None
 
 
 def _quote(value: str) -> str:
@@ -348,8 +351,11 @@ def build_catalog(
     for stale in (tmp_path, Path(f"{tmp_path}.wal")):
         stale.unlink(missing_ok=True)
     started = time.monotonic()
-    con = duckdb.connect(str(tmp_path))
+    con = duckdb.connect()
     try:
+        row_groups = f" (ROW_GROUP_SIZE {int(options.row_group_size)})" if options.row_group_size else ""
+        con.execute(f"ATTACH {_quote(str(tmp_path))} AS catalog_file{row_groups}")
+        con.execute("USE catalog_file")
         con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
         con.execute(f"SET threads = {int(options.threads)}")
         con.execute(f"SET temp_directory = {_quote(str(spill_dir))}")
