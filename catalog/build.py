@@ -55,15 +55,26 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# Lists of artists and images are stored packed in one string ("id␟name␞id␟name",
+# "width height url␞…") and unpacked by catalog.objects: DuckDB builds nested lists of structs, and
+# above all ordered ones, an order of magnitude slower, and the build must handle 256M tracks.
+PACK_ITEM, PACK_FIELD = "chr(30)", "chr(31)"
+PACKED_IMAGES = (
+    "string_agg(DISTINCT width::VARCHAR || ' ' || height::VARCHAR || ' ' || url, chr(30))"
+)
+
+
+def packed_artists(order_key: str, key_width: int) -> str:
+    """Aggregate ``r.id``/``r.name`` into one packed string ordered by a fixed-width text key."""
+    return (
+        f"array_to_string(list_transform(list_sort(list({order_key} || r.id || chr(31) || "
+        f"replace(replace(r.name, chr(30), ' '), chr(31), ' '))), lambda s: s[{key_width + 1}:]), chr(30))"
+    )
+
+
 def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
     """(title, table whose row count weighs the step, SQL statements) for every build step."""
-    track_term_fields = f"""
-        SELECT t.rowid AS pos, {FIELD_NAME} AS field, ls_tokens(t.name) AS toks FROM tracks t
-        UNION ALL
-        SELECT t.rowid, {FIELD_ARTIST}, flatten(list_transform(t.artists, lambda a: ls_tokens(a.name))) FROM tracks t
-        UNION ALL
-        SELECT t.rowid, {FIELD_ALBUM}, ls_tokens(a.name) FROM tracks t JOIN albums a ON a.rowid = t.album_pos
-    """
+    hashed_tokens = "list_transform(ls_tokens({}), lambda w: hash(w))"
     steps: list[tuple[str, str, list[str]]] = [
         (
             "markets",
@@ -83,22 +94,23 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                 """CREATE TEMP TABLE artist_genre_lists AS
                    SELECT artist_rowid, list(DISTINCT genre ORDER BY genre) AS genres
                    FROM d_artist_genres GROUP BY artist_rowid""",
-                """CREATE TEMP TABLE artist_image_lists AS
-                   SELECT artist_rowid,
-                          list({'url': url, 'height': height, 'width': width} ORDER BY width DESC, url) AS images
-                   FROM (SELECT DISTINCT artist_rowid, url, height, width FROM d_artist_images)
-                   GROUP BY artist_rowid""",
+                f"""CREATE TEMP TABLE artist_image_lists AS
+                    SELECT artist_rowid, {PACKED_IMAGES} AS images FROM d_artist_images GROUP BY artist_rowid""",
                 """CREATE TABLE artists AS
                    SELECT hash(a.id) AS key, a.id, a.rowid AS dump_rowid, a.name,
                           a.followers_total, a.popularity,
                           coalesce(g.genres, []::VARCHAR[]) AS genres,
-                          coalesce(i.images, []) AS images
+                          coalesce(i.images, '') AS images
                    FROM d_artists a
                    LEFT JOIN artist_genre_lists g ON g.artist_rowid = a.rowid
                    LEFT JOIN artist_image_lists i ON i.artist_rowid = a.rowid
                    ORDER BY key, a.id""",
-                """CREATE TEMP TABLE artist_ref AS
-                   SELECT dump_rowid, rowid AS pos, id, name FROM artists""",
+                # Each artist's name is tokenised once here; tracks and albums reuse the terms.
+                f"""CREATE TEMP TABLE artist_ref AS
+                    SELECT dump_rowid, rowid AS pos, id, name, popularity,
+                           {hashed_tokens.format("name")} AS terms,
+                           list_transform(genres, lambda g: hash(ls_name_key(g))) AS genre_terms
+                    FROM artists""",
             ],
         ),
         (
@@ -107,9 +119,10 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             [
                 # The album's own artists only: appears-on links would turn a one-artist
                 # compilation into a hundred "album artists".
-                """CREATE TEMP TABLE album_artist_lists AS
-                   SELECT album_rowid, list({'id': r.id, 'name': r.name} ORDER BY idx, r.id) AS artists
-                   FROM (SELECT album_rowid, artist_rowid, min(coalesce(index_in_album, 0)) AS idx
+                f"""CREATE TEMP TABLE album_artist_lists AS
+                    SELECT album_rowid, {packed_artists("lpad(idx::VARCHAR, 6, '0')", 6)} AS artists,
+                           flatten(list(r.terms)) AS artist_terms
+                    FROM (SELECT album_rowid, artist_rowid, min(coalesce(index_in_album, 0)) AS idx
                          FROM d_artist_albums
                          WHERE is_appears_on = 0 AND is_implicit_appears_on = 0
                          GROUP BY album_rowid, artist_rowid) aa
@@ -123,6 +136,7 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             [
                 """CREATE TEMP TABLE album_order AS
                    SELECT rowid AS dump_rowid, hash(id) AS key,
+                          try_cast(left(release_date, 4) AS SMALLINT) AS year,
                           row_number() OVER (ORDER BY hash(id), id) - 1 AS pos
                    FROM d_albums""",
             ],
@@ -132,12 +146,11 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             "track_artists",
             [
                 # track_artists has no order column: file order is the only hint of credit order.
-                """CREATE TEMP TABLE track_artist_lists AS
-                   SELECT track_rowid, list({'id': r.id, 'name': r.name} ORDER BY first_row) AS artists
-                   FROM (SELECT track_rowid, artist_rowid, min(file_row_number) AS first_row
-                         FROM d_track_artists GROUP BY track_rowid, artist_rowid) ta
-                   JOIN artist_ref r ON r.dump_rowid = ta.artist_rowid
-                   GROUP BY track_rowid""",
+                # Its rare duplicated pairs are dropped when objects are made.
+                f"""CREATE TEMP TABLE track_artist_lists AS
+                    SELECT ta.track_rowid, {packed_artists("lpad(to_hex(ta.file_row_number), 12, '0')", 12)} AS artists
+                    FROM d_track_artists ta JOIN artist_ref r ON r.dump_rowid = ta.artist_rowid
+                   GROUP BY ta.track_rowid""",
             ],
         ),
         (
@@ -149,7 +162,7 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                           t.duration_ms, t.explicit <> 0 AS explicit, t.popularity,
                           t.external_id_isrc AS isrc, t.preview_url,
                           t.available_markets_rowid AS markets_rowid,
-                          coalesce(l.artists, []) AS artists
+                          coalesce(l.artists, '') AS artists, o.year
                    FROM d_tracks t
                    JOIN album_order o ON o.dump_rowid = t.album_rowid
                    LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid
@@ -161,11 +174,8 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             "albums",
             "albums",
             [
-                """CREATE TEMP TABLE album_image_lists AS
-                   SELECT album_rowid,
-                          list({'url': url, 'height': height, 'width': width} ORDER BY width DESC, url) AS images
-                   FROM (SELECT DISTINCT album_rowid, url, height, width FROM d_album_images)
-                   GROUP BY album_rowid""",
+                f"""CREATE TEMP TABLE album_image_lists AS
+                    SELECT album_rowid, {PACKED_IMAGES} AS images FROM d_album_images GROUP BY album_rowid""",
                 """CREATE TEMP TABLE album_track_ranges AS
                    SELECT album_pos, min(rowid) AS track_start, count(*) AS track_count
                    FROM tracks GROUP BY album_pos""",
@@ -174,8 +184,8 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                           a.available_markets_rowid AS markets_rowid,
                           a.external_id_upc AS upc, a.copyright_c, a.copyright_p, a.label,
                           a.popularity, a.release_date, a.release_date_precision, a.total_tracks,
-                          coalesce(i.images, []) AS images,
-                          coalesce(l.artists, []) AS artists,
+                          coalesce(i.images, '') AS images,
+                          coalesce(l.artists, '') AS artists,
                           coalesce(r.track_start, 0) AS track_start,
                           coalesce(r.track_count, 0) AS track_count
                    FROM d_albums a
@@ -216,13 +226,17 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                             CASE album_group WHEN 'album' THEN 0 WHEN 'single' THEN 1
                                              WHEN 'compilation' THEN 2 ELSE 3 END,
                             release_date DESC, album_pos""",
+                # Each track once per credited artist, with that artist's search terms and genres.
+                """CREATE TEMP TABLE track_artist_refs AS
+                   SELECT x.pos, x.popularity, x.year, r.pos AS artist_pos, r.terms, r.genre_terms
+                   FROM (SELECT rowid AS pos, popularity, year,
+                                split_part(unnest(string_split(artists, chr(30))), chr(31), 1) AS artist_id
+                         FROM tracks) x
+                   JOIN artist_ref r ON r.id = x.artist_id""",
                 # Ties in popularity go to the earlier track, so the list is stable across builds.
                 """CREATE TABLE artist_top_tracks AS
-                   SELECT r.pos AS artist_pos,
-                          max_by(t.pos, t.popularity * 1000000000000 - t.pos, 10) AS positions
-                   FROM (SELECT rowid AS pos, popularity, unnest(artists).id AS artist_id FROM tracks) t
-                   JOIN artist_ref r ON r.id = t.artist_id
-                   GROUP BY r.pos ORDER BY artist_pos""",
+                   SELECT artist_pos, max_by(pos, popularity * 1000000000000 - pos, 10) AS positions
+                   FROM track_artist_refs GROUP BY artist_pos ORDER BY artist_pos""",
             ],
         ),
         (
@@ -230,22 +244,23 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             "tracks",
             [
                 f"""CREATE TEMP TABLE track_term_rows AS
-                    SELECT pos, field, hash(tok) AS term, len(toks) AS field_len
-                    FROM (SELECT pos, field, toks, unnest(list_distinct(toks)) AS tok
-                          FROM ({track_term_fields}) WHERE len(toks) > 0)""",
-                f"""INSERT INTO track_term_rows
-                    SELECT DISTINCT pos, {FIELD_GENRE}, hash(ls_name_key(genre)), 1
-                    FROM (SELECT x.pos, unnest(ar.genres) AS genre
-                          FROM (SELECT rowid AS pos, unnest(artists).id AS artist_id FROM tracks) x
-                          JOIN artists ar ON ar.id = x.artist_id)""",
+                    SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity, year
+                    FROM (SELECT rowid AS pos, popularity, year, {hashed_tokens.format("name")} AS terms FROM tracks)
+                    UNION ALL
+                    SELECT pos, {FIELD_ARTIST}, unnest(terms), len(terms), popularity, year FROM track_artist_refs
+                    UNION ALL
+                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity, year FROM track_artist_refs
+                    UNION ALL
+                    SELECT t.rowid, {FIELD_ALBUM}, unnest(a.terms), len(a.terms), t.popularity, t.year
+                    FROM tracks t
+                    JOIN (SELECT rowid AS album_pos, {hashed_tokens.format("name")} AS terms FROM albums) a
+                      ON a.album_pos = t.album_pos""",
+                "DROP TABLE track_artist_refs",
                 """CREATE TABLE track_terms AS
-                   SELECT r.term, r.field::UTINYINT AS field, t.popularity::UTINYINT AS popularity,
-                          least(r.field_len, 255)::UTINYINT AS field_len,
-                          try_cast(left(a.release_date, 4) AS SMALLINT) AS year, r.pos
-                   FROM track_term_rows r
-                   JOIN tracks t ON t.rowid = r.pos
-                   JOIN albums a ON a.rowid = t.album_pos
-                   ORDER BY r.term, r.field, t.popularity DESC, r.pos""",
+                   SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
+                          least(field_len, 255)::UTINYINT AS field_len, year, pos
+                   FROM track_term_rows
+                   ORDER BY term, field, popularity DESC, pos""",
                 "DROP TABLE track_term_rows",
             ],
         ),
@@ -254,29 +269,26 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             "albums",
             [
                 f"""CREATE TABLE album_terms AS
-                    SELECT hash(tok) AS term, field::UTINYINT AS field,
-                           popularity::UTINYINT AS popularity, least(len(toks), 255)::UTINYINT AS field_len,
-                           year, pos
-                    FROM (SELECT pos, field, toks, popularity, year, unnest(list_distinct(toks)) AS tok
-                          FROM (SELECT rowid AS pos, {FIELD_NAME} AS field, ls_tokens(name) AS toks,
-                                       popularity, try_cast(left(release_date, 4) AS SMALLINT) AS year
-                                FROM albums
-                                UNION ALL
-                                SELECT rowid, {FIELD_ARTIST},
-                                       flatten(list_transform(artists, lambda a: ls_tokens(a.name))),
-                                       popularity, try_cast(left(release_date, 4) AS SMALLINT)
-                                FROM albums)
-                          WHERE len(toks) > 0)
+                    SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
+                           least(field_len, 255)::UTINYINT AS field_len, year, pos
+                    FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len,
+                                 popularity, year
+                          FROM (SELECT a.rowid AS pos, a.popularity, o.year, {hashed_tokens.format("a.name")} AS terms
+                                FROM albums a JOIN album_order o ON o.pos = a.rowid)
+                          UNION ALL
+                          SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms),
+                                 a.popularity, o.year
+                          FROM album_artist_lists l
+                          JOIN album_order o ON o.dump_rowid = l.album_rowid
+                          JOIN d_albums a ON a.rowid = l.album_rowid)
                     ORDER BY term, field, popularity DESC, pos""",
                 f"""CREATE TABLE artist_terms AS
                     SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
                            least(field_len, 255)::UTINYINT AS field_len, NULL::SMALLINT AS year, pos
-                    FROM (SELECT hash(tok) AS term, {FIELD_NAME} AS field, popularity, len(toks) AS field_len, pos
-                          FROM (SELECT rowid AS pos, popularity, ls_tokens(name) AS toks,
-                                       unnest(list_distinct(ls_tokens(name))) AS tok FROM artists)
+                    FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
+                          FROM artist_ref
                           UNION ALL
-                          SELECT hash(ls_name_key(g)), {FIELD_GENRE}, popularity, 1, rowid
-                          FROM (SELECT rowid, popularity, unnest(genres) AS g FROM artists))
+                          SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM artist_ref)
                     ORDER BY term, field, popularity DESC, pos""",
                 f"""CREATE TABLE term_ranges AS
                     SELECT {KIND_TRACK}::UTINYINT AS kind, term, field, min(rowid) AS start, count(*) AS n
@@ -299,11 +311,11 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                 "audio features",
                 "track_audio_features",
                 [
+                    # null_response rows say Spotify had no features: the same as no row at all.
                     f"""CREATE TABLE audio_features AS
                         SELECT hash(f.track_id) AS track_key, f.track_id, {numeric}
                         FROM d_track_audio_features f
                         WHERE coalesce(f.null_response, '0') <> '1'
-                        QUALIFY row_number() OVER (PARTITION BY f.track_id ORDER BY f.fetched_at DESC) = 1
                         ORDER BY track_key, f.track_id""",
                 ],
             )
@@ -360,6 +372,7 @@ def build_catalog(
         con.execute(f"SET threads = {int(options.threads)}")
         con.execute(f"SET temp_directory = {_quote(str(spill_dir))}")
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
         for macro in MACROS:
             con.execute(macro)
         for table in schema.METADATA_TABLES:

@@ -247,7 +247,7 @@ class Catalog:
             for row in self._fetch_dicts(
                 "SELECT * FROM audio_features WHERE track_key IN (SELECT hash(unnest(?::VARCHAR[])))", [wanted]
             ):
-                found[row["track_id"]] = row
+                found.setdefault(row["track_id"], row)
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
 
     # -- albums ----------------------------------------------------------------------------

@@ -62,15 +62,39 @@ def simplified_artist(ref: Row, base: str = SPOTIFY_API) -> SimplifiedArtist:
     return obj  # type: ignore[return-value]
 
 
-def _images(images: Sequence[Row] | None) -> list[Image]:
-    return [{"url": i["url"], "height": i["height"], "width": i["width"]} for i in images or ()]
+ITEM_SEPARATOR, FIELD_SEPARATOR = "\x1e", "\x1f"
+
+
+def unpack_artists(packed: str | None) -> list[dict[str, str]]:
+    """``"id␟name␞id␟name"`` (as the builder stores credits) → ``[{"id", "name"}]`` in credit
+    order, each artist once: the dump repeats a few (track, artist) pairs."""
+    unique: dict[str, dict[str, str]] = {}
+    for item in (packed or "").split(ITEM_SEPARATOR):
+        if item:
+            artist_id, _, name = item.partition(FIELD_SEPARATOR)
+            unique.setdefault(artist_id, {"id": artist_id, "name": name})
+    return list(unique.values())
+
+
+def unpack_images(packed: str | None) -> list[Image]:
+    """``"width height url␞…"`` → Spotify image objects, widest first."""
+    images: list[Image] = []
+    for item in (packed or "").split(ITEM_SEPARATOR):
+        if item:
+            width, height, url = item.split(" ", 2)
+            images.append({"url": url, "height": int(height), "width": int(width)})
+    return sorted(images, key=lambda i: (-(i["width"] or 0), i["url"]))
+
+
+def _artist_list(packed: str | None, base: str) -> list[SimplifiedArtist]:
+    return [simplified_artist(ref, base) for ref in unpack_artists(packed)]
 
 
 def artist(row: Row, base: str = SPOTIFY_API) -> Artist:
     obj: dict[str, Any] = dict(simplified_artist(row, base))
     obj["followers"] = {"href": None, "total": int(row["followers_total"] or 0)}
     obj["genres"] = list(row["genres"] or ())
-    obj["images"] = _images(row["images"])
+    obj["images"] = unpack_images(row["images"])
     obj["popularity"] = int(row["popularity"] or 0)
     return obj  # type: ignore[return-value]
 
@@ -79,16 +103,16 @@ def simplified_album(row: Row, markets: Markets, base: str = SPOTIFY_API) -> Sim
     obj: dict[str, Any] = {"album_type": row["album_type"], "total_tracks": int(row["total_tracks"] or 0)}
     markets.apply(obj, row["markets_rowid"])
     obj.update(_common("album", row["id"], base))
-    obj["images"] = _images(row["images"])
+    obj["images"] = unpack_images(row["images"])
     obj["name"] = row["name"] or ""
     obj["release_date"] = row["release_date"]
     obj["release_date_precision"] = row["release_date_precision"]
-    obj["artists"] = [simplified_artist(a, base) for a in row["artists"] or ()]
+    obj["artists"] = _artist_list(row["artists"], base)
     return obj  # type: ignore[return-value]
 
 
 def simplified_track(row: Row, markets: Markets, base: str = SPOTIFY_API) -> SimplifiedTrack:
-    obj: dict[str, Any] = {"artists": [simplified_artist(a, base) for a in row["artists"] or ()]}
+    obj: dict[str, Any] = {"artists": _artist_list(row["artists"], base)}
     markets.apply(obj, row["markets_rowid"])
     obj["disc_number"] = int(row["disc_number"])
     obj["duration_ms"] = int(row["duration_ms"])
