@@ -5,7 +5,8 @@
     cat.track(id), cat.album(id), cat.search('artist:"New Order" blue monday')
 """
 
-from .build import build_catalog
+from typing import TYPE_CHECKING, Any
+
 from .catalog import Catalog
 from .errors import (
     CatalogError,
@@ -31,3 +32,15 @@ __all__ = [
     "build_catalog",
     "parse_id",
 ]
+
+if TYPE_CHECKING:
+    from .build import build_catalog
+
+
+def __getattr__(name: str) -> Any:
+    # The builder pulls in pyarrow; readers (a beets start, a server worker) should not pay for it.
+    if name == "build_catalog":
+        from .build import build_catalog
+
+        return build_catalog
+    raise AttributeError(f"module 'catalog' has no attribute {name!r}")

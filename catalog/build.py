@@ -30,12 +30,10 @@ import duckdb
 
 from . import schema
 from .errors import CatalogError
+from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, KIND_ALBUM, KIND_ARTIST, KIND_TRACK
 from .text import MACROS
 from .version import FORMAT_VERSION, __version__
 
-# Fields of the search postings. Free words in a query match NAME, ARTIST or ALBUM.
-FIELD_NAME, FIELD_ARTIST, FIELD_ALBUM, FIELD_GENRE = 1, 2, 3, 4
-KIND_TRACK, KIND_ALBUM, KIND_ARTIST = 1, 2, 3
 
 ProgressCallback = Callable[[str, int, int, float], None]
 """``progress(step_title, step_number, step_count, fraction_of_work_done)``."""

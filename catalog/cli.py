@@ -269,5 +269,26 @@ def show_demo(cat: Catalog) -> None:
     click.echo(f"\ntrack {track['uri']}: ISRC {track['external_ids'].get('isrc')}, popularity {track['popularity']}")
 
 
+def _add_serve_command() -> None:
+    """``serve`` lives in the ``server`` package, installed with the ``server`` extra."""
+    try:
+        from server.cli import serve
+    except ImportError as exc:
+        missing = exc.name
+
+        @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+        def serve() -> None:
+            """Serve the catalog as the Spotify Web API (needs the server extra)."""
+            raise click.ClickException(
+                f"localspotify serve needs {missing}: install the server extra (uv sync --extra server)."
+            )
+
+        return
+    cli.add_command(serve)
+
+
+_add_serve_command()
+
+
 def main() -> None:
     cli()

@@ -66,7 +66,7 @@ MAX_MARKET_LISTS = 89_501
 GENRE_COUNT = 768
 
 # Release-group mix, tuned so that albums have 4.37 tracks on average like the dump.
-GROUP_KINDS = (("single", 0.715), ("ep", 0.775), ("album", 0.955), ("various", 0.985), ("mix", 1.0))
+GROUP_KINDS = (("single", 0.765), ("ep", 0.825), ("album", 0.965), ("various", 0.99), ("mix", 1.0))
 
 # Unix milliseconds of the weekly crawls the dump was fetched in (2025-03-13 onwards).
 FIRST_FETCH_MS = 1_741_824_000_000
@@ -342,16 +342,16 @@ def _macros(seed: int, shape: _DumpShape) -> str:
     CREATE MACRO derived_count(g) AS CASE group_kind(g)
         WHEN 'single' THEN (u(g, 'derived') < 0.06)::BIGINT
         WHEN 'ep' THEN (u(g, 'derived') < 0.10)::BIGINT
-        WHEN 'album' THEN CASE WHEN u(g, 'derived') < 0.60 THEN 0 WHEN u(g, 'derived') < 0.85 THEN 1
-            WHEN u(g, 'derived') < 0.95 THEN 2 ELSE 3 END
+        WHEN 'album' THEN CASE WHEN u(g, 'derived') < 0.70 THEN 0 WHEN u(g, 'derived') < 0.90 THEN 1
+            WHEN u(g, 'derived') < 0.97 THEN 2 ELSE 3 END
         ELSE 0 END;
     CREATE MACRO group_tracks(g) AS CASE group_kind(g)
         WHEN 'single' THEN CASE WHEN u(g, 'tracks') < 0.65 THEN 1 WHEN u(g, 'tracks') < 0.85 THEN 2 ELSE 3 END
         WHEN 'ep' THEN 4 + below(g, 'tracks', 3)
-        WHEN 'album' THEN CASE WHEN u(g, 'tracks') < 0.85 THEN 6 + below(g, 'album_tracks', 10)
+        WHEN 'album' THEN CASE WHEN u(g, 'tracks') < 0.85 THEN 6 + below(g, 'album_tracks', 8)
             WHEN u(g, 'tracks') < 0.97 THEN 16 + below(g, 'album_tracks', 15) ELSE 31 + below(g, 'album_tracks', 50) END
-        WHEN 'various' THEN 10 + below(g, 'tracks', 31)
-        ELSE CASE WHEN every(g, 'marathon_mix', 20) THEN 80 + below(g, 'tracks', 40) ELSE 15 + below(g, 'tracks', 40) END
+        WHEN 'various' THEN 10 + below(g, 'tracks', 21)
+        ELSE CASE WHEN every(g, 'marathon_mix', 20) THEN 80 + below(g, 'tracks', 40) ELSE 15 + below(g, 'tracks', 30) END
     END;
     CREATE MACRO group_artist_count(g) AS CASE
         WHEN group_kind(g) = 'various' THEN 1
@@ -506,7 +506,7 @@ def _artist_genres_sql(first: int, last: int) -> str:
     related genres (neighbours in the genre list), in shuffled order like the dump."""
     return f"""
     WITH tagged AS (
-        SELECT i, CASE WHEN u(i, 'tagged') < 0.015 + 0.0025 * artist_popularity(i)
+        SELECT i, CASE WHEN u(i, 'tagged') < 0.03 + 0.005 * artist_popularity(i)
             THEN 1 + below(i, 'genre_count', 5) ELSE 0 END AS n
         FROM range({first}, {last}) t(i)
     ), listed AS (

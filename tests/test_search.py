@@ -149,3 +149,9 @@ def test_bad_type_and_limit(sample_catalog: Catalog) -> None:
         sample_catalog.search("love", ["playlist"])
     with pytest.raises(ValueError, match="limit must be between 1 and 50"):
         sample_catalog.search("love", ["track"], limit=0)
+
+
+def test_long_titles_are_searched_by_their_rarest_words(sample_catalog: Catalog) -> None:
+    title = "In Search of Sunrise 18 (mixed by Markus Schulz, Matt Fax & Dennis Sheperd)"
+    result = sample_catalog.search(f'album:"{title}"', ["album"])
+    assert names(result, "albums") == [title]
