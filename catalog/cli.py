@@ -237,7 +237,11 @@ def describe(item: dict[str, Any]) -> str:
     help="Where the demo dump and catalog go.",
 )
 def demo(track_count: int, workdir: Path) -> None:
-    """Generate a small synthetic dump, build a catalog from it and query it: no download needed."""
+    """Build a demo catalog and use it: queries, then a real beet import tagging audio files.
+
+    Nothing is downloaded: the catalog comes from the project's synthetic dump generator, and the
+    beets part (with the beets extra installed) writes its own small audio files.
+    """
     from .synth import generate_dump
 
     dump_dir = workdir / "dump"
@@ -249,6 +253,13 @@ def demo(track_count: int, workdir: Path) -> None:
     with open_catalog(catalog_path) as cat:
         show_demo(cat)
     click.echo(f"\nTry it yourself:\n  localspotify search --catalog {catalog_path} 'love artist:john'")
+    try:
+        from beetsplug.localspotify.demo import run_beets_demo
+    except ImportError:
+        click.echo("\nInstall the beets extra (uv sync --extra beets) to see beet import tag files from a catalog.")
+        return
+    click.echo("\n--- beets: tagging files with messy tags from a catalog ---")
+    run_beets_demo(workdir / "beets")
 
 
 def show_demo(cat: Catalog) -> None:
