@@ -135,7 +135,7 @@ class Catalog:
                 "SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN (SELECT unnest(?::BIGINT[]))",
                 [sorted(wanted)],
             ):
-                self._markets[rowid] = tuple(codes)
+                self._markets[rowid] = tuple(codes.split(",")) if codes else ()
         return Markets(self._markets, market.upper() if market else None)
 
     # -- rows by key -----------------------------------------------------------------------

@@ -29,7 +29,7 @@ def build_sample_catalog(catalog_path: Path) -> Path:
 
 
 def build_synthetic_catalog(
-    workdir: Path, tracks: int, *, seed: int = 42, row_group_size: int | None = None
+    workdir: Path, tracks: int, *, seed: int = 42, row_group_size: int = BuildOptions.row_group_size
 ) -> Path:
     """Generate a synthetic dump of ``tracks`` tracks in ``workdir/dump`` and build its catalog.
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -66,7 +67,7 @@ MAX_MARKET_LISTS = 89_501
 GENRE_COUNT = 768
 
 # Release-group mix, tuned so that albums have 4.37 tracks on average like the dump.
-GROUP_KINDS = (("single", 0.765), ("ep", 0.825), ("album", 0.965), ("various", 0.99), ("mix", 1.0))
+GROUP_KINDS = (("single", 0.77), ("ep", 0.83), ("album", 0.973), ("various", 0.996), ("mix", 1.0))
 
 # Unix milliseconds of the weekly crawls the dump was fetched in (2025-03-13 onwards).
 FIRST_FETCH_MS = 1_741_824_000_000
@@ -106,16 +107,15 @@ def generate_dump(
     report = progress or (lambda table, done, total: None)
     shape = _DumpShape.for_tracks(tracks)
     con = _connect(seed, shape)
-    sinks = {t.name: _ParquetSink(out_dir, t) for t in (*METADATA_TABLES, TRACK_AUDIO_FEATURES)}
+    writer = _Writer([_ParquetSink(out_dir, t) for t in (*METADATA_TABLES, TRACK_AUDIO_FEATURES)])
     try:
-        _write_markets(con, shape, sinks, report)
-        _write_artists(con, shape, sinks, report)
-        _write_releases(con, shape, sinks, report)
+        _write_markets(con, shape, writer, report)
+        _write_artists(con, shape, writer, report)
+        _write_releases(con, shape, writer, report)
     finally:
-        for sink in sinks.values():
-            sink.close()
         con.close()
-    return {name: sink.rows for name, sink in sinks.items()}
+        counts = writer.close()
+    return counts
 
 
 class _DumpShape:
@@ -145,6 +145,7 @@ class _ParquetSink:
     """One output file, appended chunk by chunk in row groups of exactly ``ROW_GROUP_ROWS`` rows."""
 
     def __init__(self, directory: Path, table: Table) -> None:
+        self.name = table.name
         self.schema = table.arrow_schema
         self.rows = 0
         self._pending: list[pa.Table] = []
@@ -167,15 +168,52 @@ class _ParquetSink:
         if self._pending_rows >= ROW_GROUP_ROWS:
             pending = pa.concat_tables(self._pending)
             full = self._pending_rows - self._pending_rows % ROW_GROUP_ROWS
-            self._writer.write_table(pending.slice(0, full), row_group_size=ROW_GROUP_ROWS)
+            self._write(pending.slice(0, full))
             rest = pending.slice(full)
             self._pending, self._pending_rows = [rest], rest.num_rows
 
     def close(self) -> None:
         if self._pending_rows:
-            self._writer.write_table(pa.concat_tables(self._pending), row_group_size=ROW_GROUP_ROWS)
+            self._write(pa.concat_tables(self._pending))
             self._pending, self._pending_rows = [], 0
         self._writer.close()
+
+    def _write(self, rows: pa.Table) -> None:
+        # Contiguous arrays: page boundaries then depend on the rows only, not on how DuckDB
+        # happened to chunk them, so the bytes are the same whatever the thread count.
+        self._writer.write_table(rows.combine_chunks(), row_group_size=ROW_GROUP_ROWS)
+
+
+class _Writer:
+    """Appends query results to their files on one background thread, in submission order.
+
+    Encoding parquet is single-threaded: meanwhile DuckDB computes the next chunk on the other
+    core. ``flush`` waits for (and re-raises from) everything submitted; calling it once per chunk
+    keeps at most two chunks in memory.
+    """
+
+    def __init__(self, sinks: list[_ParquetSink]) -> None:
+        self._sinks = {sink.name: sink for sink in sinks}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="synth-writer")
+        self._pending: list[Future[None]] = []
+
+    def write(self, table: Table, chunk: pa.Table) -> None:
+        self._pending.append(self._pool.submit(self._sinks[table.name].write, chunk))
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def close(self) -> dict[str, int]:
+        """Finish every file and return its row count."""
+        try:
+            self.flush()
+        finally:
+            self._pool.shutdown()
+            for sink in self._sinks.values():
+                sink.close()
+        return {name: sink.rows for name, sink in self._sinks.items()}
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, id_columns: tuple[str, ...] = ()) -> pa.Table:
@@ -205,7 +243,7 @@ def _ids_from_digits(digits: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 # ---------------------------------------------------------------------------------------------
-# The DuckDB session: word lists as variables, and the macros every table is built from.
+# The DuckDB session: the vocabulary row, and the macros every table is built from.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -215,6 +253,7 @@ def _connect(seed: int, shape: _DumpShape) -> duckdb.DuckDBPyConnection:
     con.execute("SET memory_limit = '2GB'")
     # Output order is part of the determinism promise: keep the order of range() and ORDER BY.
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     vocabulary = _vocabulary()
     fields = ", ".join(f"'{name}': ${n}::VARCHAR[]" for n, name in enumerate(vocabulary, start=1))
     con.execute(f"CREATE TABLE vocab AS SELECT {{{fields}}} AS v", [list(values) for values in vocabulary.values()])
@@ -225,7 +264,7 @@ def _connect(seed: int, shape: _DumpShape) -> duckdb.DuckDBPyConnection:
 
 
 def _weighted(weights: dict[str, int]) -> tuple[str, ...]:
-    """A list where each form appears as often as its weight: ``any_of`` on it draws by weight."""
+    """A list where each form appears as often as its weight: a uniform draw from it draws by weight."""
     return tuple(form for form, weight in weights.items() for _ in range(weight))
 
 
@@ -277,11 +316,12 @@ def _macros(seed: int, shape: _DumpShape) -> str:
         floor(-14 * ln((artist_rank(i) + 0.5) / {regular}))::BIGINT - 18 + below(i, 'artist_popularity', 10))) END;
     CREATE MACRO followers(i) AS CASE WHEN artist_popularity(i) = 0
         THEN floor(exp(5 * u(i, 'followers')))::BIGINT - 1
-        ELSE floor(exp(0.15 * artist_popularity(i) + 2 + 2 * u(i, 'followers')))::BIGINT END;
+        ELSE floor(exp(0.14 * artist_popularity(i) + 2 + 2 * u(i, 'followers')))::BIGINT END;
     CREATE MACRO invented(v, k, salt) AS capitalized(
         syllables_start(v, k, salt || 'a') || syllables(v, k, salt || 'b')
         || CASE WHEN u(k, salt || 'c') < 0.4 THEN syllables(v, k, salt || 'd') ELSE '' END);
-    CREATE MACRO person(v, k, salt) AS first_names(v, k, salt || 'f') || ' ' || surnames(v, k, salt || 's');
+    CREATE MACRO person(v, k, salt) AS first_names(v, k, salt || 'f') || ' '
+        || CASE WHEN u(k, salt || 'i') < 0.25 THEN invented(v, k, salt || 'i') ELSE surnames(v, k, salt || 's') END;
     -- Names are built in two steps (name_form, then artist_name) so the form is computed once
     -- per row: a macro argument is pasted wherever the macro uses it.
     CREATE MACRO name_form(v, i) AS CASE WHEN (i) = 0 THEN 'various' ELSE artist_name_forms(v, i, 'name_form') END;
@@ -300,6 +340,9 @@ def _macros(seed: int, shape: _DumpShape) -> str:
             WHEN 'ensemble' THEN surnames(v, i, 'ensemble_name') || ' ' || ensembles(v, i, 'ensemble')
             WHEN 'composer' THEN composers(v, i, 'composer')
             WHEN 'non_latin' THEN non_latin_names(v, i, 'non_latin')
+            WHEN 'japanese' THEN japanese_family_names(v, i, 'family') || japanese_given_names(v, i, 'given')
+            WHEN 'korean' THEN korean_family_names(v, i, 'family') || korean_given_names(v, i, 'given')
+            WHEN 'russian' THEN russian_given_names(v, i, 'given') || ' ' || russian_family_names(v, i, 'family')
             WHEN 'initials' THEN first_names(v, i, 'mononym') || ' ' || substr(surnames(v, i, 'initial1'), 1, 1)
                 || '.' || substr(surnames(v, i, 'initial2'), 1, 1) || '.'
             WHEN 'particle' THEN first_names(v, i, 'namef') || ' ' || name_particles(v, i, 'particle')
@@ -348,10 +391,11 @@ def _macros(seed: int, shape: _DumpShape) -> str:
     CREATE MACRO group_tracks(g) AS CASE group_kind(g)
         WHEN 'single' THEN CASE WHEN u(g, 'tracks') < 0.65 THEN 1 WHEN u(g, 'tracks') < 0.85 THEN 2 ELSE 3 END
         WHEN 'ep' THEN 4 + below(g, 'tracks', 3)
-        WHEN 'album' THEN CASE WHEN u(g, 'tracks') < 0.85 THEN 6 + below(g, 'album_tracks', 8)
+        WHEN 'album' THEN CASE WHEN u(g, 'tracks') < 0.85 THEN 6 + below(g, 'album_tracks', 9)
             WHEN u(g, 'tracks') < 0.97 THEN 16 + below(g, 'album_tracks', 15) ELSE 31 + below(g, 'album_tracks', 50) END
         WHEN 'various' THEN 10 + below(g, 'tracks', 21)
-        ELSE CASE WHEN every(g, 'marathon_mix', 20) THEN 80 + below(g, 'tracks', 40) ELSE 15 + below(g, 'tracks', 30) END
+        ELSE CASE WHEN every(g, 'marathon_mix', 20) THEN 80 + below(g, 'tracks', 40)
+            ELSE 15 + below(g, 'tracks', 30) END
     END;
     CREATE MACRO group_artist_count(g) AS CASE
         WHEN group_kind(g) = 'various' THEN 1
@@ -436,11 +480,11 @@ def _macros(seed: int, shape: _DumpShape) -> str:
     -- Recordings that first appeared on a compilation belong to guest artists, not to its curator.
     CREATE MACRO guest_artists(w) AS
         [pick_artist((w) * 4 + 2, 'guest'), pick_artist((w) * 4 + 3, 'guest')][1:1 + (u(w, 'guest_pair') < 0.1)::INT];
-    CREATE MACRO feature_count(w) AS CASE WHEN u(w, 'features') < 0.17 THEN 1 WHEN u(w, 'features') < 0.215 THEN 2 ELSE 0 END;
+    CREATE MACRO feature_count(w) AS
+        CASE WHEN u(w, 'features') < 0.155 THEN 1 WHEN u(w, 'features') < 0.195 THEN 2 ELSE 0 END;
     CREATE MACRO featured(w, n) AS pick_artist((w) * 4 + (n), 'featured');
-    -- Most featured artists are also credited in the title: "Song (feat. X & Y)".
-    CREATE MACRO feature_credit(v, w, n, names) AS CASE WHEN n = 0 OR u(w, 'credit') >= 0.7 THEN ''
-        ELSE replace(credit_forms(v, w, 'credit_form'), '%s', names) END;
+    -- " (feat. X & Y)" and its variants; no credit when `names` is NULL.
+    CREATE MACRO feature_credit(v, w, names) AS coalesce(replace(credit_forms(v, w, 'credit_form'), '%s', names), '');
     CREATE MACRO version_suffix(v, r) AS CASE WHEN u(r, 'version') >= 0.12 THEN ''
         ELSE replace(version_suffixes(v, r, 'version_form'), '%y', (2009 + below(r, 'remaster_year', 15))::VARCHAR) END;
     CREATE MACRO registrant(k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1 + below(k, 'registrant1', 26)::INT, 1)
@@ -450,7 +494,8 @@ def _macros(seed: int, shape: _DumpShape) -> str:
     -- recording, then consecutive serials within that release like real labels assign them.
     CREATE MACRO isrc_prefix(v, ak, year) AS isrc_countries(v, ak, 'isrc_country') || registrant(ak)
         || lpad((year % 100)::VARCHAR, 2, '0');
-    CREATE MACRO isrc_serial(r) AS lpad(((below((r) // 4096, 'isrc_serial', 99000) + (r) % 4096) % 100000)::VARCHAR, 5, '0');
+    CREATE MACRO isrc_serial(r) AS
+        lpad(((below((r) // 4096, 'isrc_serial', 99000) + (r) % 4096) % 100000)::VARCHAR, 5, '0');
     CREATE MACRO track_length(r) AS 95000 + floor(330000 * pow(u(r, 'duration'), 1.6))::BIGINT;
     """
 
@@ -459,10 +504,8 @@ def _macros(seed: int, shape: _DumpShape) -> str:
 # Tables. Each function runs one query per chunk and appends its result to the table's file.
 # ---------------------------------------------------------------------------------------------
 
-Sinks = dict[str, _ParquetSink]
 
-
-def _write_markets(con: duckdb.DuckDBPyConnection, shape: _DumpShape, sinks: Sinks, report: Progress) -> None:
+def _write_markets(con: duckdb.DuckDBPyConnection, shape: _DumpShape, writer: _Writer, report: Progress) -> None:
     """Market lists: rowid 1 is the literal 'unavailable'; the first lists (used by most albums)
     are near-worldwide, later ones lose countries or are regional."""
     sql = f"""
@@ -479,16 +522,17 @@ def _write_markets(con: duckdb.DuckDBPyConnection, shape: _DumpShape, sinks: Sin
     SELECT r, CASE WHEN markets = '' THEN countries(v, r, 'lone_market') ELSE markets END FROM lists
     ORDER BY rowid
     """
-    sinks[AVAILABLE_MARKETS.name].write(_fetch(con, sql))
+    writer.write(AVAILABLE_MARKETS, _fetch(con, sql))
     report(AVAILABLE_MARKETS.name, shape.markets, shape.markets)
 
 
-def _write_artists(con: duckdb.DuckDBPyConnection, shape: _DumpShape, sinks: Sinks, report: Progress) -> None:
+def _write_artists(con: duckdb.DuckDBPyConnection, shape: _DumpShape, writer: _Writer, report: Progress) -> None:
     for first in range(0, shape.artists, ARTISTS_PER_CHUNK):
         last = min(first + ARTISTS_PER_CHUNK, shape.artists)
-        sinks[ARTISTS.name].write(_fetch(con, _artists_sql(first, last), ("id",)))
-        sinks[ARTIST_GENRES.name].write(_fetch(con, _artist_genres_sql(first, last)))
-        sinks[ARTIST_IMAGES.name].write(_fetch(con, _artist_images_sql(first, last)))
+        writer.flush()
+        writer.write(ARTISTS, _fetch(con, _artists_sql(first, last), ("id",)))
+        writer.write(ARTIST_GENRES, _fetch(con, _artist_genres_sql(first, last)))
+        writer.write(ARTIST_IMAGES, _fetch(con, _artist_images_sql(first, last)))
         report(ARTISTS.name, last, shape.artists)
 
 
@@ -512,8 +556,8 @@ def _artist_genres_sql(first: int, last: int) -> str:
     ), listed AS (
         SELECT i, unnest(range(n)) AS s FROM tagged WHERE n > 0
     ), named AS (
-        SELECT i, s, v.genres[1 + (skewed(i, 'genre', {GENRE_COUNT})
-            + CASE WHEN s = 0 THEN 0 ELSE below(i * 8 + s, 'genre_step', 9) - 4 END + {GENRE_COUNT}) % {GENRE_COUNT}] AS genre
+        SELECT i, s, v.genres[1 + (skewed(i, 'genre', {GENRE_COUNT}) + {GENRE_COUNT}
+            + CASE WHEN s = 0 THEN 0 ELSE below(i * 8 + s, 'genre_step', 9) - 4 END) % {GENRE_COUNT}] AS genre
         FROM listed, vocab
     )
     SELECT artist_rowid(i) AS artist_rowid, genre
@@ -538,19 +582,21 @@ def _sizes_sql(sizes: tuple[tuple[int, str], ...]) -> str:
     return "VALUES " + ", ".join(f"({slot}, {width}, '{prefix}')" for slot, (width, prefix) in enumerate(sizes))
 
 
-def _write_releases(con: duckdb.DuckDBPyConnection, shape: _DumpShape, sinks: Sinks, report: Progress) -> None:
+def _write_releases(con: duckdb.DuckDBPyConnection, shape: _DumpShape, writer: _Writer, report: Progress) -> None:
     """Albums, tracks and everything hanging off them, one chunk of release groups at a time."""
-    groups = albums = tracks = 0
+    groups = albums = tracks = features = 0
     while tracks < shape.tracks:
         con.execute(_albums_chunk_sql(groups, groups + GROUPS_PER_CHUNK, albums, tracks, shape))
         con.execute(_TRACKS_CHUNK_SQL)
-        features_before = sinks[TRACK_AUDIO_FEATURES.name].rows
-        sinks[ALBUMS.name].write(_fetch(con, _ALBUMS_SQL, ("id",)))
-        sinks[ALBUM_IMAGES.name].write(_fetch(con, _album_images_sql()))
-        sinks[ARTIST_ALBUMS.name].write(_fetch(con, _ARTIST_ALBUMS_SQL))
-        sinks[TRACKS.name].write(_fetch(con, _TRACKS_SQL, ("id",)))
-        sinks[TRACK_ARTISTS.name].write(_fetch(con, _TRACK_ARTISTS_SQL))
-        sinks[TRACK_AUDIO_FEATURES.name].write(_fetch(con, _audio_features_sql(features_before), ("track_id",)))
+        writer.flush()
+        writer.write(ALBUMS, _fetch(con, _ALBUMS_SQL, ("id",)))
+        writer.write(ALBUM_IMAGES, _fetch(con, _album_images_sql()))
+        writer.write(ARTIST_ALBUMS, _fetch(con, _ARTIST_ALBUMS_SQL))
+        writer.write(TRACKS, _fetch(con, _TRACKS_SQL, ("id",)))
+        writer.write(TRACK_ARTISTS, _fetch(con, _TRACK_ARTISTS_SQL))
+        chunk_features = _fetch(con, _audio_features_sql(features), ("track_id",))
+        writer.write(TRACK_AUDIO_FEATURES, chunk_features)
+        features += chunk_features.num_rows
         chunk_albums, chunk_tracks = con.execute("SELECT count(*), coalesce(sum(n_tracks), 0) FROM albums_c").fetchone()
         groups += GROUPS_PER_CHUNK
         albums += chunk_albums
@@ -558,7 +604,9 @@ def _write_releases(con: duckdb.DuckDBPyConnection, shape: _DumpShape, sinks: Si
         report(TRACKS.name, tracks, shape.tracks)
 
 
-def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tracks_before: int, shape: _DumpShape) -> str:
+def _albums_chunk_sql(
+    first_group: int, last_group: int, albums_before: int, tracks_before: int, shape: _DumpShape
+) -> str:
     """The chunk's releases with every album-level value, as temp table ``albums_c``.
 
     Album and track indexes continue from the previous chunk; the last album is cut short so the
@@ -575,8 +623,8 @@ def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tra
         SELECT *, planned_tracks(ak, role, source_tracks) AS planned FROM planned
     ), placed AS (
         SELECT *, {albums_before} + row_number() OVER (ORDER BY g, j) - 1 AS a,
-            ({tracks_before} + coalesce(sum(planned) OVER (ORDER BY g, j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))::BIGINT
-                AS first_track
+            ({tracks_before} + coalesce(sum(planned) OVER (
+                ORDER BY g, j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))::BIGINT AS first_track
         FROM sized
     )
     SELECT *, least(planned, {shape.tracks} - first_track) AS n_tracks FROM placed WHERE first_track < {shape.tracks}
@@ -591,7 +639,8 @@ def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tra
     ), leads AS (
         SELECT *, album_artists[1] AS lead, name_form(v, album_artists[1]) AS lead_form,
             song_title(v, -1 - g, song_form) AS song, song_title(v, g * 32768, first_song_form) AS first_song,
-            CASE WHEN picked_work IS NOT NULL THEN song_title(v, picked_work, title_form(v, picked_work)) END AS picked_song
+            CASE WHEN picked_work IS NOT NULL
+                THEN song_title(v, picked_work, title_form(v, picked_work)) END AS picked_song
         FROM credits
     ), named AS (
         SELECT *, artist_name(v, lead, lead_form) AS lead_name,
@@ -610,8 +659,9 @@ def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tra
                     ELSE album_title(v, g, lead_name, song) END
                 WHEN 'album' THEN album_title(v, g, lead_name, song)
                 WHEN 'various' THEN various_title(v, g, song)
-                ELSE mix_title(v, g, lead_name || CASE len(album_artists) WHEN 1 THEN '' WHEN 2 THEN ' & ' || second_name
-                    ELSE ', ' || second_name || ' & ' || third_name END) END AS original_title,
+                ELSE mix_title(v, g, lead_name || CASE len(album_artists) WHEN 1 THEN ''
+                    WHEN 2 THEN ' & ' || second_name ELSE ', ' || second_name || ' & ' || third_name END)
+                END AS original_title,
             isrc_prefix(v, ak, year) AS isrc_prefix,
             CASE WHEN j > 0 THEN isrc_prefix(v, g * 8, group_year(g)) END AS original_isrc_prefix,
             role IN ('various', 'mix') AS compilation,
@@ -628,7 +678,9 @@ def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tra
                 WHEN u(ak, 'precision') < 0.82 THEN 'day'
                 WHEN u(ak, 'precision') < 0.96 THEN 'year'
                 ELSE 'month' END AS precision,
-            CASE WHEN label = '' THEN lead_name ELSE label END AS holder
+            CASE WHEN label = '' THEN lead_name ELSE label END AS holder,
+            -- the dump was fetched in spring 2025: nothing released after April
+            1 + below(ak, 'month', CASE WHEN year = 2025 THEN 4 ELSE 12 END) AS month
         FROM described
     )
     SELECT * EXCLUDE (v),
@@ -653,8 +705,8 @@ def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tra
             ELSE greatest(0, artist_popularity(album_artists[1]) - below(ak, 'popularity', 35) - 8 * (j > 0)::BIGINT)
             END AS popularity,
         CASE WHEN dateless THEN '0000'
-            WHEN precision = 'day' THEN printf('%04d-%02d-%02d', year, 1 + below(ak, 'month', 12), 1 + below(ak, 'day', 28))
-            WHEN precision = 'month' THEN printf('%04d-%02d', year, 1 + below(ak, 'month', 12))
+            WHEN precision = 'day' THEN printf('%04d-%02d-%02d', year, month, 1 + below(ak, 'day', 28))
+            WHEN precision = 'month' THEN printf('%04d-%02d', year, month)
             ELSE printf('%04d', year) END AS release_date,
         (n_tracks + discs - 1) // discs AS disc_size
     FROM dated
@@ -662,9 +714,10 @@ def _albums_chunk_sql(first_group: int, last_group: int, albums_before: int, tra
 
 
 _ALBUMS_SQL = """
-SELECT album_rowid AS rowid, id_digits(a, 'album') AS id, fetch_time(a, 'album_fetched') AS fetched_at, name, album_type,
-       market AS available_markets_rowid, upc AS external_id_upc, copyright_c, copyright_p, label, popularity,
-       release_date, precision AS release_date_precision, n_tracks AS total_tracks, NULL::VARCHAR AS external_id_amgid
+SELECT album_rowid AS rowid, id_digits(a, 'album') AS id, fetch_time(a, 'album_fetched') AS fetched_at, name,
+       album_type, market AS available_markets_rowid, upc AS external_id_upc, copyright_c, copyright_p, label,
+       popularity, release_date, precision AS release_date_precision, n_tracks AS total_tracks,
+       NULL::VARCHAR AS external_id_amgid
 FROM albums_c
 ORDER BY a
 """
@@ -688,7 +741,7 @@ def _album_images_sql() -> str:
 #  - a single taken from an album reuses one of its recordings, maybe with a radio edit after it;
 #  - compilations reuse recordings of earlier groups (same title, artists and ISRC), DJ mixes as
 #    new "Mixed" recordings; the rest are exclusive recordings by guest artists.
-_TRACKS_CHUNK_SQL = """
+_TRACKS_CHUNK_SQL = f"""
 CREATE OR REPLACE TEMP TABLE tracks_c AS
 WITH positioned AS (
     SELECT a, ak, g, role, compilation, source_tracks, album_rowid, year, market AS album_market,
@@ -710,7 +763,7 @@ WITH positioned AS (
                 THEN source_group * 32768 + below(own, 'source_track', group_tracks(source_group))
             ELSE own END AS work
     FROM sourced
-), credited AS (
+), attributed AS (
     SELECT *,
         CASE WHEN role IN ('remaster', 'remixes', 'mix') OR role = 'single_from' AND p > 0 THEN own ELSE work END
             AS recording,
@@ -727,15 +780,17 @@ WITH positioned AS (
     FROM keyed, vocab
 ), forms AS (
     SELECT *, song_title(v, work, form) AS base_title,
+        -- most featured artists are also credited in the title
         u(work, 'credit') < 0.7 AND features > 0 AS credited,
         CASE WHEN features > 0 THEN name_form(v, featured1) END AS featured1_form,
         CASE WHEN features > 1 THEN name_form(v, featured2) END AS featured2_form,
         CASE WHEN remixer IS NOT NULL THEN name_form(v, remixer) END AS remixer_form
-    FROM credited
+    FROM attributed
 ), named AS (
     SELECT *,
         CASE WHEN credited THEN artist_name(v, featured1, featured1_form)
-            || CASE WHEN features > 1 THEN ' & ' || artist_name(v, featured2, featured2_form) ELSE '' END END AS featured_names,
+            || CASE WHEN features > 1 THEN ' & ' || artist_name(v, featured2, featured2_form) ELSE '' END
+            END AS featured_names,
         CASE WHEN role = 'remaster' AND p < source_tracks THEN ' - Remastered ' || year
             WHEN role = 'remixes' THEN ' - ' || artist_name(v, remixer, remixer_form) || ' Remix'
             WHEN role = 'mix' THEN ' - Mixed'
@@ -747,14 +802,16 @@ SELECT t, a, work, album_rowid,
     t + a + 1 AS rowid,
     id_digits(t, 'track') AS id,
     CASE WHEN every(t, 'track_taken_down', 4000) THEN ''
-        ELSE recase(base_title, work) || feature_credit(v, work, features, featured_names) || version END AS name,
+        ELSE recase(base_title, work) || feature_credit(v, work, featured_names) || version END AS name,
     CASE WHEN market = 1 OR album_market = 1 OR u(t, 'preview') < 0.3 THEN NULL
-        ELSE 'https://p.scdn.co/mp3-preview/' || hex_digits(t, 'preview') || '?cid=""" + _PREVIEW_CLIENT + """' END AS preview_url,
+        ELSE 'https://p.scdn.co/mp3-preview/' || hex_digits(t, 'preview') || '?cid={_PREVIEW_CLIENT}'
+        END AS preview_url,
     p % disc_size + 1 AS track_number,
     p // disc_size + 1 AS disc_number,
     CASE WHEN every(t, 'no_isrc', 2500) THEN NULL
         ELSE CASE recording // 4096 WHEN ak THEN isrc_prefix WHEN g * 8 THEN original_isrc_prefix
-            ELSE isrc_prefix(v, recording // 4096, release_year(recording // 4096)) END || isrc_serial(recording) END AS isrc,
+            ELSE isrc_prefix(v, recording // 4096, release_year(recording // 4096)) END
+            || isrc_serial(recording) END AS isrc,
     CASE WHEN market = 1 OR album_market = 1 THEN 0
         ELSE greatest(0, album_popularity - below(t, 'popularity', 30)) END AS popularity,
     market,
@@ -769,6 +826,8 @@ SELECT t, a, work, album_rowid,
 FROM named
 """
 
+# Files come out in rowid order without a sort: tracks_c was built in album order from albums_c,
+# and DuckDB keeps that order (preserve_insertion_order) through scans, projections and unnest.
 _TRACKS_SQL = """
 SELECT rowid, id, fetch_time(t, 'track_fetched') AS fetched_at, name, preview_url, album_rowid,
        track_number, isrc AS external_id_isrc, popularity, market AS available_markets_rowid, disc_number,
@@ -819,7 +878,8 @@ def _audio_features_sql(rows_before: int) -> str:
         "loudness": "'-' || (loudness // 1000)::VARCHAR || v.fractions[1 + loudness % 1000]",
         "speechiness": "speechiness_values(v, work, 'speechiness', 5)",
         "acousticness": "three_digits(v, work, 'acousticness', 0.35)",
-        "instrumentalness": "CASE WHEN u(work, 'vocal') < 0.35 THEN '0.0' ELSE three_digits(v, work, 'instrumentalness', 1) END",
+        "instrumentalness": "CASE WHEN u(work, 'vocal') < 0.35 THEN '0.0' "
+        "ELSE three_digits(v, work, 'instrumentalness', 1) END",
         "liveness": "thousandths(v, work, 'liveness', 2.5)",
         "valence": "thousandths(v, work, 'valence', 1)",
     }
@@ -843,7 +903,7 @@ def _audio_features_sql(rows_before: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Word lists and weighted forms, loaded into DuckDB as variables (see ``_connect``).
+# Word lists and weighted forms, loaded into DuckDB as the one-row table ``vocab`` (see ``_connect``).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -860,9 +920,6 @@ def _skewed_lists() -> dict[str, tuple[str, ...]]:
         "verbs": VERBS,
         "pronoun_phrases": PRONOUN_PHRASES,
         "prepositions": PREPOSITIONS,
-        "first_names": FIRST_NAMES,
-        "surnames": SURNAMES,
-        "band_nouns": BAND_NOUNS,
         "foreign_phrases": FOREIGN_PHRASES,
         "non_latin_titles": NON_LATIN_TITLES,
         "non_latin_names": NON_LATIN_NAMES,
@@ -884,6 +941,15 @@ def _skewed_lists() -> dict[str, tuple[str, ...]]:
 def _uniform_lists() -> dict[str, tuple[str, ...]]:
     """Lists drawn uniformly by ``name(key, salt)``; weighted forms repeat an entry per weight."""
     return {
+        "first_names": FIRST_NAMES,
+        "surnames": SURNAMES,
+        "band_nouns": BAND_NOUNS,
+        "japanese_family_names": JAPANESE_FAMILY_NAMES,
+        "japanese_given_names": JAPANESE_GIVEN_NAMES,
+        "korean_family_names": KOREAN_FAMILY_NAMES,
+        "korean_given_names": KOREAN_GIVEN_NAMES,
+        "russian_given_names": RUSSIAN_GIVEN_NAMES,
+        "russian_family_names": RUSSIAN_FAMILY_NAMES,
         "syllables_start": SYLLABLES_START,
         "syllables": SYLLABLES,
         "name_particles": NAME_PARTICLES,
@@ -971,9 +1037,9 @@ def _genres() -> tuple[str, ...]:
 
 # Weighted forms: how often each pattern is used (weights are counts out of their sum).
 ARTIST_NAME_FORMS = {
-    "person": 36, "mononym": 5, "prefixed": 5, "the_band": 8, "band": 10, "noun_band": 3, "invented": 11,
-    "invented_caps": 3, "person_and_band": 2, "ensemble": 3, "composer": 2, "non_latin": 3, "initials": 3,
-    "particle": 3, "double_barrel": 3,
+    "person": 370, "mononym": 40, "prefixed": 50, "the_band": 40, "band": 110, "noun_band": 40, "invented": 130,
+    "invented_caps": 30, "person_and_band": 20, "ensemble": 30, "composer": 5, "non_latin": 5, "japanese": 10,
+    "korean": 10, "russian": 10, "initials": 30, "particle": 35, "double_barrel": 35,
 }
 TITLE_FORMS = {
     "noun": 20, "adjective_noun": 16, "the_noun": 5, "the_adjective_noun": 3, "noun_of_noun": 5, "phrase": 9,
@@ -1002,9 +1068,16 @@ VERSION_SUFFIXES = {
 TIME_SIGNATURES = {"4": 88, "3": 8, "5": 2, "1": 2}
 EDIT_SUFFIXES = (" - Radio Edit", " - Instrumental", " - Acoustic", " - Extended Mix", " (Radio Edit)", " - Edit")
 DELUXE_SUFFIXES = (
-    " (Deluxe Edition)", " (Deluxe)", " (Deluxe Version)", " (Super Deluxe)", " (Special Edition)", " (Bonus Track Version)",
+    " (Deluxe Edition)",
+    " (Deluxe)",
+    " (Deluxe Version)",
+    " (Super Deluxe)",
+    " (Special Edition)",
+    " (Bonus Track Version)",
 )
-EXPANDED_SUFFIXES = (" (Expanded Edition)", " (Expanded)", " (Anniversary Edition)", " (Collector's Edition)", " (Legacy Edition)")
+EXPANDED_SUFFIXES = (
+    " (Expanded Edition)", " (Expanded)", " (Anniversary Edition)", " (Collector's Edition)", " (Legacy Edition)"
+)
 REMASTER_SUFFIXES = (" (Remastered %y)", " (%y Remaster)", " (Remastered)", " (Remastered Version)")
 SEQUELS = ("II", "III", "IV", "Part II", "Pt. 1", "Reloaded", "Revisited", "Redux", "Chapter One", "Side A")
 PREPOSITIONS = (
@@ -1012,8 +1085,8 @@ PREPOSITIONS = (
     "Across the", "After the", "Before the",
 )
 VARIOUS_PREFIXES = (
-    "Pure", "Ultimate", "Chill", "Essential", "The Very Best of", "Top", "Classic", "Massive", "Absolute", "Hot", "Fresh",
-    "Timeless",
+    "Pure", "Ultimate", "Chill", "Essential", "The Very Best of", "Top", "Classic", "Massive", "Absolute", "Hot",
+    "Fresh", "Timeless",
 )
 
 
@@ -1440,6 +1513,17 @@ NON_LATIN_NAMES = _phrases(
     ธงไชย
     เบิร์ด
     """
+)
+
+JAPANESE_FAMILY_NAMES = _words("佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 清水 宇多田")
+JAPANESE_GIVEN_NAMES = _words("翔 陽菜 蓮 結衣 大和 美咲 健太 愛 光 花子 拓海 さくら ひかる 葵 悠真 七海 健 真由美 直樹 ヒカル")
+KOREAN_FAMILY_NAMES = _words("김 이 박 최 정 강 조 윤 장 임")
+KOREAN_GIVEN_NAMES = _words("민준 서연 지호 하은 도윤 서준 지우 예준 수아 지민 태형 유나 하준 소연 현우 지수 은비 동현 채원 성민")
+RUSSIAN_GIVEN_NAMES = _words(
+    "Иван Алексей Дмитрий Сергей Андрей Михаил Анна Мария Елена Ольга Наталья Татьяна Юлия Виктор Павел"
+)
+RUSSIAN_FAMILY_NAMES = _words(
+    "Иванов Петров Смирнов Кузнецов Попов Волков Соколов Лебедев Козлов Новиков Морозова Павлова Орлова Зайцева Белова"
 )
 
 STANDARDS = _phrases(

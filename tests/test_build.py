@@ -86,7 +86,7 @@ def test_catalog_without_audio_features_still_works(dump_copy: Path, tmp_path: P
 
 def test_build_records_counts_and_version(sample_catalog: Catalog) -> None:
     assert sample_catalog.dump_row_counts["tracks"] == 393
-    assert sample_catalog.meta["format_version"] == "2"
+    assert sample_catalog.meta["format_version"] == "3"
     assert sample_catalog.meta["built_at"]
 
 
@@ -133,7 +133,7 @@ def test_catalog_of_another_format_version_is_refused(sample_catalog_path: Path,
     shutil.copy(sample_catalog_path, old)
     with duckdb.connect(str(old)) as con:
         con.execute("UPDATE meta SET value = '0' WHERE key = 'format_version'")
-    with pytest.raises(CatalogIncompatible, match="catalog format 0; this version reads format 2. Rebuild it"):
+    with pytest.raises(CatalogIncompatible, match="catalog format 0; this version reads format 3. Rebuild it"):
         Catalog.open(old)
 
 
