@@ -19,7 +19,7 @@ from . import objects
 from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
 from .ids import parse_id, require_id
 from .objects import SPOTIFY_API, Markets
-from .query import parse_query
+from .query import Query, parse_query
 from .search import SEARCH_TYPES, SearchType, conditions_for, search_positions
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
@@ -165,6 +165,15 @@ class Catalog:
             return {}
         rows = self._fetch_dicts(
             "SELECT rowid AS pos, * FROM albums WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [wanted]
+        )
+        return {r["pos"]: r for r in rows}
+
+    def _artists_at(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
+        wanted = sorted(set(positions))
+        if not wanted:
+            return {}
+        rows = self._fetch_dicts(
+            "SELECT rowid AS pos, * FROM artists WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [wanted]
         )
         return {r["pos"]: r for r in rows}
 
@@ -447,19 +456,14 @@ class Catalog:
                 markets = self._market_view(albums.values(), market)
                 items = [objects.simplified_album(albums[p], markets, base) for p in positions if p in albums]
             else:
-                artist_rows = {
-                    r["pos"]: r
-                    for r in self._fetch_dicts(
-                        "SELECT rowid AS pos, * FROM artists WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [positions]
-                    )
-                } if positions else {}
-                items = [objects.artist(artist_rows[p], base) for p in positions if p in artist_rows]
+                artists = self._artists_at(positions)
+                items = [objects.artist(artists[p], base) for p in positions if p in artists]
             results[f"{search_type}s"] = objects.paging(
                 items, href=f"{base}/search", limit=limit, offset=offset, total=total, query=q, type=search_type
             )
         return results  # type: ignore[return-value]
 
-    def _search_one(self, query: Any, search_type: SearchType, limit: int, offset: int) -> tuple[list[int], int]:
+    def _search_one(self, query: Query, search_type: SearchType, limit: int, offset: int) -> tuple[list[int], int]:
         restrict: list[int] | None = None
         if query.isrc or query.upc:
             restrict = self._exact_positions(query, search_type)
@@ -479,7 +483,7 @@ class Catalog:
         )
         return page.positions, page.total
 
-    def _exact_positions(self, query: Any, search_type: SearchType) -> list[int] | None:
+    def _exact_positions(self, query: Query, search_type: SearchType) -> list[int] | None:
         """Positions matching every isrc:/upc: filter, or None when the type has no such filter."""
         if search_type == "artist":
             return None
