@@ -6,8 +6,10 @@ for the Spotify API reads catalog objects unchanged.
 
 from __future__ import annotations
 
-from typing import Generic, Literal, NotRequired, TypedDict, TypeVar
+from typing import Generic, Literal, TypeVar
 
+# pydantic (the server's response models) accepts only typing_extensions' TypedDict on Python < 3.12.
+from typing_extensions import NotRequired, TypedDict
 
 T = TypeVar("T")
 
