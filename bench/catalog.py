@@ -175,7 +175,7 @@ def build_sqlite(dump: Path, path: Path) -> float:
     }.items():
         names = [c.strip() for c in columns.split(",")]
         db.execute(f"CREATE TABLE {name} ({', '.join('r_' + c if c == 'rowid' else c for c in names)})")
-        reader = source.execute(f"SELECT {columns} FROM read_parquet('{dump}/{name}.parquet')").fetch_record_batch(200_000)
+        reader = source.execute(f"SELECT {columns} FROM read_parquet('{dump}/{name}.parquet')").to_arrow_reader(200_000)
         for batch in reader:
             db.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(names))})", zip(*(c.to_pylist() for c in batch.columns)))
         db.commit()
