@@ -982,7 +982,7 @@ def _ordered_lists() -> dict[str, tuple[str, ...]]:
 
 
 def _indexed_lists() -> dict[str, tuple[str, ...]]:
-    """Lists indexed directly in SQL with ``getvariable(name)[i]``."""
+    """Lists indexed directly in SQL as ``v.name[i]``."""
     return {
         # '.0', '.001' ... '.999': the fraction of a decimal with three places, as repr prints it
         "fractions": tuple(text[1:] for text in _decimals(0, 999, 1000)),
@@ -1028,11 +1028,11 @@ def _three_digit_decimals() -> tuple[str, ...]:
 def _genres() -> tuple[str, ...]:
     """Exactly GENRE_COUNT names: the base genres, then "<nationality> <style>" for every
     nationality (its most common styles first), grouped by nationality so neighbours are related."""
-    names = list(BASE_GENRES)
-    per_nationality = -(-(GENRE_COUNT - len(names)) // len(NATIONALITIES))
+    names = dict.fromkeys(BASE_GENRES)
+    per_nationality = -(-(GENRE_COUNT - len(names)) // len(NATIONALITIES)) + 1  # + 1: a few exist already
     for nationality in NATIONALITIES:
-        names.extend(f"{nationality} {style}" for style in NATIONAL_STYLES[:per_nationality])
-    return tuple(names[:GENRE_COUNT])
+        names.update(dict.fromkeys(f"{nationality} {style}" for style in NATIONAL_STYLES[:per_nationality]))
+    return tuple(names)[:GENRE_COUNT]
 
 
 # Weighted forms: how often each pattern is used (weights are counts out of their sum).
