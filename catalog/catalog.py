@@ -280,7 +280,8 @@ class Catalog:
     ) -> list[Album | None]:
         """Full album objects in the order asked, None in place of unknown or invalid ids.
 
-        ``track_limit`` pages the embedded tracks as Spotify does (50); None embeds them all.
+        ``track_limit`` pages the embedded tracks as Spotify does (50); None embeds them all, and
+        0 none (for callers that need only the album's own fields, thousands at a time).
         """
         ids = [parse_id(a, "album") for a in album_ids]
         rows = self._album_rows(sorted({i for i in ids if i}))

@@ -310,5 +310,26 @@ def _add_serve_command() -> None:
 _add_serve_command()
 
 
+def _add_history_command() -> None:
+    """``history`` lives in the ``history`` package, installed with the ``history`` extra."""
+    try:
+        from history.cli import history
+    except ImportError as exc:
+        missing = exc.name
+
+        @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+        def history() -> None:
+            """Import a Spotify streaming-history export into Elasticsearch (needs the history extra)."""
+            raise click.ClickException(
+                f"localspotify history needs {missing}: install the history extra (uv sync --extra history)."
+            )
+
+        return
+    cli.add_command(history)
+
+
+_add_history_command()
+
+
 def main() -> None:
     cli()

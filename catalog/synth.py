@@ -14,7 +14,9 @@ standard recorded by hundreds of artists).
 
 How: every value is a pure function of ``(seed, row key)`` computed by DuckDB with ``hash()``, so the
 dump is generated chunk by chunk (about a million tracks at a time) with bounded memory, vectorised,
-and byte-for-byte reproducible. Structure that spans rows (an album's editions, a compilation
+and byte-for-byte reproducible (with the pinned DuckDB: ``hash()`` may change between versions).
+Cost: ~18 CPU-seconds per million tracks (DuckDB on every core, parquet encoding on a background
+thread), peak RSS ~1.9 GB whatever the size. Structure that spans rows (an album's editions, a compilation
 reusing recordings of earlier albums) is derived from keys too, never from state: a compilation
 track recomputes the title, artists and ISRC of the recording it copies from that recording's key.
 
@@ -99,6 +101,8 @@ def generate_dump(
     ``progress(table, rows_done, rows_total)`` is called after every chunk of the three phases:
     ``available_markets``, ``artists`` (with their genres and images) and ``tracks`` (with albums,
     album images, artist-album links, track artists and audio features).
+
+    :raises ValueError: when ``tracks`` is below 1.
     """
     if tracks < 1:
         raise ValueError(f"tracks must be at least 1, got {tracks}")

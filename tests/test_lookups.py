@@ -189,6 +189,12 @@ def test_album_tracks_limit_follows_spotify(sample_catalog: Catalog) -> None:
         sample_catalog.album_tracks(SUBSTANCE, limit=51)
 
 
+def test_albums_without_their_tracklists(sample_catalog: Catalog) -> None:
+    (album,) = sample_catalog.albums([SUBSTANCE], track_limit=0)
+    assert album is not None and album["name"] == "Substance"
+    assert album["tracks"]["items"] == [] and album["tracks"]["total"] == 24 and album["tracks"]["next"] is None
+
+
 def test_artist_albums_by_group(sample_catalog: Catalog) -> None:
     track = sample_catalog.track(CEREMONY)
     assert track is not None

@@ -31,6 +31,7 @@ from catalog.types import Album, Track
 from . import mapping
 from .audiofiles import spotify_id_media_fields
 from .candidates import album_candidates, track_candidates
+from .history_command import PLAY_COUNT_TYPES, spotifyhistory_command
 
 if TYPE_CHECKING:
     from beets.importer import ImportSession
@@ -98,6 +99,7 @@ class LocalSpotifyPlugin(MetadataSourcePlugin):
         "spotify_time_signature": types.INTEGER,
         "spotify_valence": types.FLOAT,
         "spotify_updated": types.DATE,
+        **PLAY_COUNT_TYPES,
     }
     album_types: ClassVar[dict[str, types.Type]] = {
         "spotify_album_id": types.STRING,
@@ -300,7 +302,7 @@ class LocalSpotifyPlugin(MetadataSourcePlugin):
             "-n", "--limit", type="int", default=10, help="lookup: results per type (default: 10)"
         )
         command.func = self._run_command
-        return [command]
+        return [command, spotifyhistory_command(self)]
 
     def _run_command(self, lib: Library, opts: LocalSpotifyOpts, args: list[str]) -> None:
         action, rest = (args[0], args[1:]) if args else ("status", [])

@@ -1,0 +1,315 @@
+"""The document one play becomes in Elasticsearch, and the mapping that types it.
+
+Pure functions only, so the shape can be tested without a cluster. The field names the original
+spotify-to-elasticsearch dashboard reads stay as they were (``@timestamp``, ``title``, ``artist``,
+``album``, ``user``, ``listened_to_ms``, ``listened_to_pct``, ``skipped``, ``explicit``,
+``dayOfWeek``, ``hourOfDay``, ``spotify_metadata.popularity``, ``duration``); everything new is
+grouped (``track.*``, ``artists.*``, ``audio_features.*``, ``episode.*``, ``audiobook.*``,
+``play.*``, ``local.*``). Album details live under ``track.album.*`` (as in Spotify's track object)
+because the legacy ``album`` field is already a keyword.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from typing import Any
+
+from catalog.types import Album, Artist, AudioFeatures, Track
+
+from .exports import Play
+
+# Since 2015-04 until 2022-10 the export says skipped=false for everything; these end reasons
+# (the user moved on) and short plays are what a skip looks like in the other fields.
+SKIP_REASONS = frozenset({"fwdbtn", "backbtn"})
+SKIP_BELOW_MS = 30_000
+AUDIO_FEATURES = (
+    "tempo", "key", "mode", "time_signature", "energy", "danceability", "valence",
+    "acousticness", "instrumentalness", "liveness", "loudness", "speechiness",
+)  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def document_id(user: str, play: Play) -> str:
+    """Stable ``_id`` of a play: the same play re-imported keeps its id, two plays never share one.
+
+    Keyed by user, end second, what was played and for how long, so two users, or two quick skips
+    ending in the same second, get different ids. Plays without a URI (account data) are keyed by
+    the names the export gives, never by what the catalog resolved them to, so a rebuilt catalog
+    cannot change an id.
+    """
+    content = play.uri or f"{play.artist_name}\x1f{play.track_name}\x1f{play.show_name}\x1f{play.episode_name}"
+    key = f"{user}\x1f{play.ts.isoformat()}\x1f{content}\x1f{play.ms_played}"
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+def duplicate_key(user: str, play: Play) -> tuple[str, datetime, str | None]:
+    """Plays sharing this key but not ``ms_played`` are the export's near-duplicates."""
+    return user, play.ts, play.uri or play.track_name or play.episode_name
+
+
+def skipped_effective(play: Play) -> bool:
+    """Whether the play was a skip, by the export's flag or else by how it ended.
+
+    True when ``skipped`` is true, when it ended with the forward/back button, or when it lasted
+    under 30 s without the track finishing (account-data plays have no reason: under 30 s).
+    """
+    if play.skipped:
+        return True
+    if play.reason_end in SKIP_REASONS:
+        return True
+    return play.ms_played < SKIP_BELOW_MS and play.reason_end != "trackdone"
+
+
+def track_facts(
+    track: Track, album: Album | None, artists: Mapping[str, Artist | None], features: AudioFeatures | None
+) -> dict[str, Any]:
+    """Everything the catalog says about one track, as document fields shared by all its plays."""
+    track_album = album or track["album"]
+    release_date = track_album.get("release_date") or None
+    artist_ids = [a["id"] for a in track["artists"]]
+    genres = sorted({g for i in artist_ids if (a := artists.get(i)) for g in a["genres"]})
+    facts: dict[str, Any] = {
+        "title": track["name"],
+        "artist": [a["name"] for a in track["artists"]],
+        "album": track_album["name"],
+        "explicit": track["explicit"],
+        "duration": track["duration_ms"],
+        "spotify_metadata": {"popularity": track["popularity"]},
+        "catalog_match": True,
+        "track": {
+            "id": track["id"],
+            "uri": track["uri"],
+            "name": track["name"],
+            "isrc": track.get("external_ids", {}).get("isrc"),
+            "duration_ms": track["duration_ms"],
+            "explicit": track["explicit"],
+            "popularity": track["popularity"],
+            "disc_number": track["disc_number"],
+            "track_number": track["track_number"],
+            "album": _compact(
+                {
+                    "id": track_album["id"],
+                    "name": track_album["name"],
+                    "type": track_album.get("album_type"),
+                    "label": (album or {}).get("label") or None,
+                    "popularity": (album or {}).get("popularity"),
+                    "release_date": release_date,
+                    "release_year": int(release_date[:4]) if release_date and release_date[:4].isdigit() else None,
+                    "total_tracks": track_album.get("total_tracks"),
+                }
+            ),
+        },
+        "artists": {"id": artist_ids, "name": [a["name"] for a in track["artists"]]},
+        "genres": genres,
+    }
+    if features:
+        facts["audio_features"] = _compact({name: features.get(name) for name in AUDIO_FEATURES})
+    return facts
+
+
+def build_document(
+    play: Play,
+    *,
+    user: str,
+    zone: tzinfo,
+    facts: Mapping[str, Any] | None,
+    keep_ip: bool = False,
+    duplicate_of: str | None = None,
+    source_file: str | None = None,
+) -> dict[str, Any]:
+    """The Elasticsearch document of one play.
+
+    ``facts`` come from :func:`track_facts` (None when the catalog does not know the track: the
+    export's names are used and ``catalog_match`` is false). Local-time fields use ``zone``.
+    """
+    local = play.ts.astimezone(zone)
+    doc: dict[str, Any] = {
+        "@timestamp": play.ts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "user": user,
+        "content_type": play.content_type,
+        "title": play.track_name or play.episode_name or play.chapter_title,
+        "artist": [play.artist_name] if play.artist_name else [play.show_name] if play.show_name else [],
+        "album": play.album_name or play.audiobook_title,
+        "catalog_match": False,
+        "listened_to_ms": play.ms_played,
+        "skipped_effective": skipped_effective(play),
+        "dayOfWeek": _WEEKDAYS[local.weekday()],
+        "hourOfDay": local.hour,
+        "local": {
+            "time": local.isoformat(),
+            "weekday": local.isoweekday(),
+            "hour": local.hour,
+            "timezone": str(zone),
+        },
+        "play": _compact(
+            {
+                "ms_played": play.ms_played,
+                "uri": play.uri,
+                "reason_start": play.reason_start,
+                "reason_end": play.reason_end,
+                "shuffle": play.shuffle,
+                "offline": play.offline,
+                "offline_timestamp": play.offline_timestamp.isoformat() if play.offline_timestamp else None,
+                "incognito": play.incognito,
+                "platform": play.platform,
+                "country": play.country,
+                "source_file": source_file,
+                "near_duplicate": True if duplicate_of else None,
+                "duplicate_of": duplicate_of,
+            }
+        ),
+    }
+    if play.skipped is not None:
+        doc["skipped"] = play.skipped
+    if facts:
+        doc.update(facts)
+        duration = facts["duration"]
+        if duration:
+            doc["listened_to_pct"] = min(play.ms_played / duration, 1.0)
+    if play.content_type == "episode" or (play.uri or "").startswith("spotify:episode:"):
+        doc["episode"] = _compact(
+            {"uri": play.uri, "id": _bare(play.uri), "name": play.episode_name, "show_name": play.show_name}
+        )
+    if play.content_type == "audiobook":
+        doc["audiobook"] = _compact(
+            {
+                "uri": play.audiobook_uri,
+                "title": play.audiobook_title,
+                "chapter_uri": play.uri,
+                "chapter_title": play.chapter_title,
+            }
+        )
+    if keep_ip and play.ip:
+        doc["ip"] = play.ip
+    return doc
+
+
+def _bare(uri: str | None) -> str | None:
+    return uri.rsplit(":", 1)[-1] if uri else None
+
+
+def _compact(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _keyword(**extra: Any) -> dict[str, Any]:
+    return {"type": "keyword", "ignore_above": 1024, **extra}
+
+
+def _text_keyword() -> dict[str, Any]:
+    # Names are aggregated (top artists) and searched: keyword plus a text subfield.
+    return _keyword(fields={"text": {"type": "text"}})
+
+
+MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "@timestamp": {"type": "date"},
+        "user": _keyword(),
+        "content_type": _keyword(),
+        "title": _text_keyword(),
+        "artist": _text_keyword(),
+        "album": _text_keyword(),
+        "catalog_match": {"type": "boolean"},
+        "listened_to_ms": {"type": "long"},
+        "listened_to_pct": {"type": "float"},
+        "skipped": {"type": "boolean"},
+        "skipped_effective": {"type": "boolean"},
+        "explicit": {"type": "boolean"},
+        "duration": {"type": "long"},
+        "dayOfWeek": _keyword(),
+        "hourOfDay": {"type": "integer"},
+        "spotify_metadata": {"properties": {"popularity": {"type": "integer"}}},
+        "local": {
+            "properties": {
+                "time": {"type": "date"},
+                "weekday": {"type": "integer"},
+                "hour": {"type": "integer"},
+                "timezone": _keyword(),
+            }
+        },
+        "track": {
+            "properties": {
+                "id": _keyword(),
+                "uri": _keyword(),
+                "name": _text_keyword(),
+                "isrc": _keyword(),
+                "duration_ms": {"type": "long"},
+                "explicit": {"type": "boolean"},
+                "popularity": {"type": "integer"},
+                "disc_number": {"type": "integer"},
+                "track_number": {"type": "integer"},
+                "album": {
+                    "properties": {
+                        "id": _keyword(),
+                        "name": _text_keyword(),
+                        "type": _keyword(),
+                        "label": _keyword(),
+                        "popularity": {"type": "integer"},
+                        # Spotify release dates may be "1987", "1987-08" or "1987-08-17".
+                        "release_date": _keyword(),
+                        "release_year": {"type": "integer"},
+                        "total_tracks": {"type": "integer"},
+                    }
+                },
+            }
+        },
+        "artists": {"properties": {"id": _keyword(), "name": _text_keyword()}},
+        "genres": _keyword(),
+        "audio_features": {
+            "properties": {
+                name: {"type": "integer" if name in ("key", "mode", "time_signature") else "float"}
+                for name in AUDIO_FEATURES
+            }
+        },
+        "episode": {
+            "properties": {"uri": _keyword(), "id": _keyword(), "name": _text_keyword(), "show_name": _text_keyword()}
+        },
+        "audiobook": {
+            "properties": {
+                "uri": _keyword(),
+                "title": _text_keyword(),
+                "chapter_uri": _keyword(),
+                "chapter_title": _text_keyword(),
+            }
+        },
+        "play": {
+            "properties": {
+                "ms_played": {"type": "long"},
+                "uri": _keyword(),
+                "reason_start": _keyword(),
+                "reason_end": _keyword(),
+                "shuffle": {"type": "boolean"},
+                "offline": {"type": "boolean"},
+                "offline_timestamp": {"type": "date"},
+                "incognito": {"type": "boolean"},
+                "platform": _keyword(),
+                "country": _keyword(),
+                "source_file": _keyword(),
+                "near_duplicate": {"type": "boolean"},
+                "duplicate_of": _keyword(),
+            }
+        },
+        "ip": {"type": "ip"},
+    },
+}
+
+
+def mapped_fields(mapping: Mapping[str, Any] = MAPPING) -> dict[str, str]:
+    """Every field path the mapping defines (``track.album.name``, ``title.text``…) with its type."""
+    fields: dict[str, str] = {}
+
+    def walk(properties: Mapping[str, Any], prefix: str) -> None:
+        for name, spec in properties.items():
+            path = f"{prefix}{name}"
+            if "properties" in spec:
+                walk(spec["properties"], f"{path}.")
+                continue
+            fields[path] = spec["type"]
+            for sub, sub_spec in spec.get("fields", {}).items():
+                fields[f"{path}.{sub}"] = sub_spec["type"]
+
+    walk(mapping["properties"], "")
+    return fields

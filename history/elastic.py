@@ -1,0 +1,234 @@
+"""The Elasticsearch side: connection, index template, versioned index behind an alias, bulk.
+
+Documents go to the alias ``spotify-history``, which points at ``spotify-history-v1``; a future
+mapping change creates ``-v2`` from the same composable template and moves the alias, so the
+dashboard and ES|QL (``FROM spotify-history``) never see an index name change. Every document is
+computed in Python (the catalog is local), so there is no ingest pipeline: it would only move work
+onto the cluster. Bulk requests retry on 429; a cluster that stops answering ends the run with
+:class:`ClusterUnavailable` saying how far the file got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from .documents import MAPPING
+
+ALIAS = "spotify-history"
+INDEX_VERSION = 1
+INDEX = f"{ALIAS}-v{INDEX_VERSION}"
+TEMPLATE = ALIAS
+CHUNK_SIZE = 1_000
+MAX_ERRORS_KEPT = 5
+
+
+class HistoryIndexError(Exception):
+    """Base of what the Elasticsearch side raises; the message is complete and says what to do."""
+
+
+class ClusterUnavailable(HistoryIndexError):
+    """The cluster did not answer (refused, timed out, died mid-bulk)."""
+
+
+class IndexConflict(HistoryIndexError):
+    """Something already sits where the alias must go."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and how to reach the cluster; exactly one of ``url`` and ``cloud_id``."""
+
+    url: str | None = None
+    cloud_id: str | None = None
+    api_key: str | None = None
+    user: str | None = None
+    password: str | None = None
+    ca_certs: str | None = None
+    request_timeout: float = 60.0
+
+    @property
+    def where(self) -> str:
+        return self.url or f"cloud id {self.cloud_id}"
+
+
+def connect(connection: Connection) -> Elasticsearch:
+    """A client for ``connection``; it does not touch the network until first used."""
+    options: dict[str, Any] = {
+        "request_timeout": connection.request_timeout,
+        "max_retries": 2,
+        "retry_on_timeout": True,
+    }
+    if connection.api_key:
+        options["api_key"] = connection.api_key
+    elif connection.user:
+        options["basic_auth"] = (connection.user, connection.password or "")
+    if connection.ca_certs:
+        options["ca_certs"] = connection.ca_certs
+    if connection.cloud_id:
+        return Elasticsearch(cloud_id=connection.cloud_id, **options)
+    return Elasticsearch(connection.url, **options)
+
+
+def template_body() -> dict[str, Any]:
+    """The composable index template every ``spotify-history-v*`` index is created from."""
+    return {
+        "index_patterns": [f"{ALIAS}-v*"],
+        "priority": 200,
+        "template": {
+            # One replica when a second node exists, so a single-node cluster stays green; history
+            # is written in bulk and read later, so refreshing every 10 s (not 1 s) costs nothing.
+            "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1", "refresh_interval": "10s"},
+            "mappings": MAPPING,
+        },
+        "_meta": {"description": "Spotify listening history imported by localspotify", "version": INDEX_VERSION},
+    }
+
+
+def ensure_index(client: Elasticsearch, where: str) -> None:
+    """Install the template and create the versioned index behind the alias, unless present.
+
+    :raises IndexConflict: when a concrete index named ``spotify-history`` exists (the original
+        importer wrote to one); it must be reindexed into the alias or deleted first.
+    :raises ClusterUnavailable: when the cluster does not answer.
+    """
+    try:
+        client.indices.put_index_template(name=TEMPLATE, **template_body())
+        if client.indices.exists_alias(name=ALIAS):
+            return
+        if client.indices.exists(index=ALIAS):
+            raise IndexConflict(
+                f"{where} already has an index named {ALIAS!r} (the original importer's). Reindex it "
+                f"(POST _reindex {{source: {ALIAS}, dest: {INDEX}}}) and delete it, or just delete it; "
+                f"the import writes through an alias of that name."
+            )
+        if not client.indices.exists(index=INDEX):
+            client.indices.create(index=INDEX, aliases={ALIAS: {"is_write_index": True}})
+        else:
+            client.indices.put_alias(index=INDEX, name=ALIAS, is_write_index=True)
+    except TransportError as exc:
+        raise ClusterUnavailable(f"Elasticsearch at {where} does not answer ({exc}); is the URL right?") from exc
+    except ApiError as exc:
+        raise HistoryIndexError(f"Elasticsearch at {where} refused to set up {ALIAS}: {exc}") from exc
+
+
+@dataclass
+class BulkResult:
+    """What the cluster acknowledged of one batch of documents."""
+
+    created: int = 0
+    updated: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def acknowledged(self) -> int:
+        return self.created + self.updated
+
+
+Progress = Callable[[int], None]
+"""Called with the count of acknowledged documents after each bulk chunk."""
+
+
+def index_documents(
+    client: Elasticsearch,
+    documents: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    where: str,
+    on_chunk: Progress | None = None,
+) -> BulkResult:
+    """Index ``(id, document)`` pairs through the alias; per-document failures are counted, not raised.
+
+    :raises ClusterUnavailable: when the cluster stops answering; ``args[1]`` is the count
+        acknowledged before it did.
+    """
+    result = BulkResult()
+    try:
+        for ok, item in helpers.streaming_bulk(
+            client,
+            _actions(documents),
+            chunk_size=CHUNK_SIZE,
+            max_retries=5,
+            initial_backoff=1,
+            raise_on_error=False,
+        ):
+            outcome = item["index"]
+            if ok:
+                if outcome.get("result") == "created":
+                    result.created += 1
+                else:
+                    result.updated += 1
+            else:
+                result.failed += 1
+                if len(result.errors) < MAX_ERRORS_KEPT:
+                    result.errors.append(f"{outcome.get('_id')}: {outcome.get('error')}")
+            if on_chunk and (result.acknowledged + result.failed) % CHUNK_SIZE == 0:
+                on_chunk(result.acknowledged)
+    except TransportError as exc:
+        raise ClusterUnavailable(f"Elasticsearch at {where} stopped answering ({exc})", result.acknowledged) from exc
+    return result
+
+
+def _actions(documents: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    for doc_id, doc in documents:
+        yield {"_op_type": "index", "_index": ALIAS, "_id": doc_id, "_source": doc}
+
+
+@dataclass(frozen=True)
+class TrackPlays:
+    """Listening totals of one track for one user, from the index."""
+
+    track_id: str
+    isrc: str | None
+    play_count: int
+    skip_count: int
+    last_played: float  # epoch seconds
+
+
+def track_play_counts(client: Elasticsearch, user: str) -> Iterator[TrackPlays]:
+    """Plays, skips and last play of every catalog-matched track of ``user``, from all indexed plays.
+
+    Read from the index (a composite aggregation, paged) rather than from this run's files, so the
+    counts are totals however many runs imported them.
+    """
+    after: dict[str, Any] | None = None
+    while True:
+        composite: dict[str, Any] = {
+            "size": 1000,
+            "sources": [
+                {"id": {"terms": {"field": "track.id"}}},
+                {"isrc": {"terms": {"field": "track.isrc", "missing_bucket": True}}},
+            ],
+        }
+        if after:
+            composite["after"] = after
+        response = client.search(
+            index=ALIAS,
+            size=0,
+            query={"bool": {"filter": [{"term": {"user": user}}, {"term": {"content_type": "track"}}]}},
+            aggs={
+                "tracks": {
+                    "composite": composite,
+                    "aggs": {
+                        "skips": {"filter": {"term": {"skipped_effective": True}}},
+                        "last": {"max": {"field": "@timestamp"}},
+                    },
+                }
+            },
+        )
+        buckets = response["aggregations"]["tracks"]["buckets"]
+        for bucket in buckets:
+            skips = bucket["skips"]["doc_count"]
+            yield TrackPlays(
+                track_id=bucket["key"]["id"],
+                isrc=bucket["key"]["isrc"],
+                play_count=bucket["doc_count"] - skips,
+                skip_count=skips,
+                last_played=bucket["last"]["value"] / 1000,
+            )
+        after = response["aggregations"]["tracks"].get("after_key")
+        if not buckets or not after:
+            return

@@ -1,0 +1,298 @@
+"""One import run: export files → plays → enriched documents → bulk → ``processed/``.
+
+A file is handled whole before the next: read (streaming), enrich with one batched catalog lookup,
+index, and moved to ``processed/`` only when the cluster acknowledged every one of its documents
+and the file was read to its end. Ids are deterministic, so a run stopped anywhere is finished by
+running the same command again: the unmoved files are indexed again, overwriting what was there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from elasticsearch import Elasticsearch
+
+from catalog import Catalog
+
+from .dashboard import install_dashboard
+from .documents import build_document, document_id, duplicate_key
+from .elastic import ALIAS, ClusterUnavailable, Connection, connect, ensure_index, index_documents
+from .enrich import Enricher
+from .exports import ExportFormat, Play, RecordProblem, export_format, read_export
+
+PROCESSED = "processed"
+ACCOUNT_DATA_WARNING = (
+    "{names}: account-data export (StreamingHistory*.json). It has no track ids, skips, platforms "
+    "or shuffle/offline flags: plays are matched to the catalog by artist and title, and skips are "
+    "guessed from the length. Request the 'Extended streaming history' at "
+    "https://www.spotify.com/account/privacy/ for the full picture."
+)
+
+Echo = Callable[[str], None]
+
+
+class ImportStopped(Exception):
+    """The cluster went away mid-run; nothing of the current file was moved."""
+
+
+def local_zone() -> tzinfo:
+    """The machine's time zone as a named zone (so DST is right), from $TZ or /etc/localtime."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        localtime = Path("/etc/localtime")
+        if localtime.is_symlink():
+            name = str(localtime.resolve()).partition("zoneinfo/")[2]
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How plays become documents: whose they are, in which time zone, and what is kept."""
+
+    user: str = "unknown"
+    zone: tzinfo = field(default_factory=local_zone)
+    keep_ip: bool = False
+
+
+@dataclass
+class FileReport:
+    """What happened to one export file."""
+
+    path: Path
+    plays: int = 0
+    documents: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    matched: int = 0
+    by_content_type: dict[str, int] = field(default_factory=dict)
+    problems: list[RecordProblem] = field(default_factory=list)
+    resolved_names: tuple[int, int] = (0, 0)  # (resolved, asked) for account-data plays
+    indexed: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    moved: bool = False
+    seconds: float = 0.0
+
+    @property
+    def read_to_end(self) -> bool:
+        return not any(p.fatal for p in self.problems)
+
+    def summary(self) -> str:
+        rate = f", {self.plays / self.seconds:,.0f} plays/s" if self.seconds else ""
+        parts = [
+            f"{self.path.name}: {self.plays:,} plays",
+            f"{self.matched:,} matched in the catalog",
+            ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.by_content_type.items())),
+        ]
+        if self.resolved_names[1]:
+            parts.append(f"{self.resolved_names[0]:,} of {self.resolved_names[1]:,} artist/title pairs resolved")
+        if self.exact_duplicates or self.near_duplicates:
+            parts.append(f"{self.exact_duplicates:,} exact and {self.near_duplicates:,} near duplicates")
+        if self.problems:
+            parts.append(f"{len(self.problems):,} unreadable record(s)")
+        return "; ".join(p for p in parts if p) + rate
+
+
+@dataclass
+class ImportSummary:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def indexed(self) -> int:
+        return sum(f.indexed for f in self.files)
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """:raises ValueError: naming the zone when it is not an IANA time zone like Europe/Berlin."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}: use an IANA name like Europe/Berlin") from exc
+
+
+def export_files(folder: Path) -> tuple[list[tuple[Path, ExportFormat]], list[Path]]:
+    """The export files directly in ``folder`` (not ``processed/``), and the JSON files that are not."""
+    found, other = [], []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        fmt = export_format(path)
+        if fmt is not None:
+            found.append((path, fmt))
+        elif path.suffix.lower() == ".json":
+            other.append(path)
+    return found, other
+
+
+class Importer:
+    """Imports export files for one user; holds the run-wide caches (catalog facts, duplicates)."""
+
+    def __init__(self, catalog: Catalog, options: ImportOptions, *, echo: Echo = print) -> None:
+        self.options = options
+        self.echo = echo
+        self.enricher = Enricher(catalog)
+        self._emitted: set[str] = set()
+        # (user, ts, content) → id of the first play seen, to flag the export's near-repeats.
+        self._first_of: dict[tuple[Any, ...], str] = {}
+
+    def read(self, path: Path, fmt: ExportFormat) -> tuple[list[Play], FileReport]:
+        """Parse and enrich one file; its documents come from :meth:`documents`."""
+        started = time.perf_counter()
+        report = FileReport(path)
+        plays: list[Play] = []
+        for item in read_export(path, fmt):
+            if isinstance(item, RecordProblem):
+                report.problems.append(item)
+            else:
+                plays.append(item)
+        resolution = self.enricher.prepare(plays)
+        report.plays = len(plays)
+        report.resolved_names = (resolution.resolved, resolution.asked)
+        report.seconds = time.perf_counter() - started
+        return plays, report
+
+    def documents(self, plays: Sequence[Play], report: FileReport) -> list[tuple[str, dict[str, Any]]]:
+        """``(id, document)`` of each play, minus exact repeats; counts land in ``report``.
+
+        A file's documents are built before its bulk starts, so a failure can say "N of M"."""
+        return list(self._documents(plays, report))
+
+    def _documents(self, plays: Sequence[Play], report: FileReport) -> Iterator[tuple[str, dict[str, Any]]]:
+        user, zone, keep_ip = self.options.user, self.options.zone, self.options.keep_ip
+        source = report.path.name
+        for play in plays:
+            doc_id = document_id(user, play)
+            if doc_id in self._emitted:
+                report.exact_duplicates += 1  # the same play twice in the export: one document
+                continue
+            self._emitted.add(doc_id)
+            first = self._first_of.setdefault(duplicate_key(user, play), doc_id)
+            duplicate_of = first if first != doc_id else None
+            report.near_duplicates += duplicate_of is not None
+            facts = self.enricher.facts(play)
+            report.matched += facts is not None
+            report.by_content_type[play.content_type] = report.by_content_type.get(play.content_type, 0) + 1
+            report.documents += 1
+            yield doc_id, build_document(
+                play, user=user, zone=zone, facts=facts, keep_ip=keep_ip, duplicate_of=duplicate_of, source_file=source
+            )
+
+
+def run_import(
+    folder: Path,
+    importer: Importer,
+    *,
+    client: Elasticsearch | None,
+    where: str = "",
+    on_chunk: Callable[[Path, int], None] | None = None,
+) -> ImportSummary:
+    """Import every export file in ``folder``; ``client=None`` is a dry run that indexes and moves nothing.
+
+    :raises ImportStopped: when the cluster stops answering; files already moved stay moved.
+    """
+    echo = importer.echo
+    files, other = export_files(folder)
+    for path in other:
+        echo(f"skipped {path.name}: not a Spotify streaming-history file")
+    account = [p.name for p, fmt in files if fmt.is_account_data]
+    if account:
+        echo("warning: " + ACCOUNT_DATA_WARNING.format(names=", ".join(account)))
+    summary = ImportSummary()
+    for path, fmt in files:
+        plays, report = importer.read(path, fmt)
+        summary.files.append(report)
+        for problem in report.problems:
+            echo(f"unreadable: {problem}")
+        started = time.perf_counter() - report.seconds  # plays/s covers reading and enriching too
+        documents = importer.documents(plays, report)
+        if client is None:
+            if documents:
+                doc_id, doc = documents[0]
+                echo(f"first document ({doc_id}): {json.dumps(doc, ensure_ascii=False, sort_keys=True)}")
+        else:
+            _index_file(client, where, documents, report, on_chunk)
+        report.seconds = time.perf_counter() - started
+        if client is not None and report.failed == 0 and report.read_to_end:
+            processed = folder / PROCESSED
+            processed.mkdir(exist_ok=True)
+            path.replace(processed / path.name)
+            report.moved = True
+        echo(report.summary() + _outcome(report, dry_run=client is None))
+    return summary
+
+
+def _index_file(
+    client: Elasticsearch,
+    where: str,
+    documents: list[tuple[str, dict[str, Any]]],
+    report: FileReport,
+    on_chunk: Callable[[Path, int], None] | None,
+) -> None:
+    callback = (lambda done: on_chunk(report.path, done)) if on_chunk else None
+    try:
+        result = index_documents(client, documents, where=where, on_chunk=callback)
+    except ClusterUnavailable as exc:
+        raise ImportStopped(
+            f"Elasticsearch at {where} stopped answering after {exc.args[1]:,} of {len(documents):,} documents of "
+            f"{report.path.name}; that file was not moved; run the same command again."
+        ) from exc
+    report.indexed, report.failed, report.errors = result.acknowledged, result.failed, result.errors
+
+
+def _outcome(report: FileReport, *, dry_run: bool) -> str:
+    if dry_run:
+        return f" -> would index {report.documents:,} documents (dry run)"
+    if report.moved:
+        return f" -> indexed {report.indexed:,}, moved to {PROCESSED}/"
+    why = (
+        f"{report.failed:,} document(s) rejected, e.g. {report.errors[0]}"
+        if report.failed
+        else "the file could not be read to its end"
+    )
+    return f" -> indexed {report.indexed:,}, NOT moved: {why}"
+
+
+
+def import_folder(
+    folder: Path,
+    catalog: Catalog,
+    options: ImportOptions,
+    *,
+    connection: Connection | None,
+    kibana_url: str | None = None,
+    echo: Echo = print,
+    on_chunk: Callable[[Path, int], None] | None = None,
+) -> ImportSummary:
+    """The whole job behind ``localspotify history`` and ``beet spotifyhistory``.
+
+    ``connection=None`` is a dry run. With ``kibana_url`` the dashboard is imported after the plays.
+
+    :raises HistoryIndexError: when the cluster cannot be set up.
+    :raises ImportStopped: when it stops answering mid-run.
+    :raises RuntimeError: when Kibana refuses the dashboard.
+    """
+    importer = Importer(catalog, options, echo=echo)
+    if connection is None:
+        return run_import(folder, importer, client=None)
+    client = connect(connection)
+    ensure_index(client, connection.where)
+    summary = run_import(folder, importer, client=client, where=connection.where, on_chunk=on_chunk)
+    client.indices.refresh(index=ALIAS)
+    echo(f"{summary.indexed:,} documents indexed into {ALIAS} at {connection.where}")
+    if kibana_url:
+        count = install_dashboard(
+            kibana_url, api_key=connection.api_key, user=connection.user, password=connection.password
+        )
+        echo(f"dashboard installed in Kibana at {kibana_url} ({count} saved objects)")
+    return summary

@@ -1,0 +1,197 @@
+"""The document model: ids, skips, local time, catalog facts, and the dashboard against the mapping."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from catalog import Catalog
+from history.dashboard import NDJSON, PANELS, render_ndjson, saved_objects
+from history.documents import MAPPING, build_document, document_id, mapped_fields, skipped_effective, track_facts
+from history.exports import Play
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
+AGGREGATABLE = {"keyword", "long", "integer", "float", "date", "boolean", "ip"}
+
+
+def play(**fields: Any) -> Play:
+    values: dict[str, Any] = {
+        "ts": datetime(2021, 7, 4, 22, 30, 5, tzinfo=timezone.utc),
+        "ms_played": 120_000,
+        "content_type": "track",
+        "uri": "spotify:track:5CRPGdCSOfstyTVK9Ja5EQ",
+        "track_name": "Ceremony",
+        "artist_name": "New Order",
+        "album_name": "Substance",
+    }
+    values.update(fields)
+    return Play(**values)
+
+
+def test_ids_differ_by_user_content_and_length_but_not_by_run() -> None:
+    base = play()
+    assert document_id("philipp", base) == document_id("philipp", play())
+    assert document_id("philipp", base) != document_id("anna", base)
+    # Two quick skips ending in the same second (the original importer kept only one).
+    assert document_id("philipp", base) != document_id("philipp", play(uri="spotify:track:6hHc7Pks7wtBIW8Z6A0iFq"))
+    assert document_id("philipp", base) != document_id("philipp", play(ms_played=119_000))
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"skipped": True, "reason_end": "trackdone"}, True),
+        ({"skipped": False, "reason_end": "fwdbtn"}, True),
+        ({"skipped": False, "reason_end": "backbtn"}, True),
+        ({"skipped": False, "reason_end": "endplay", "ms_played": 12_000}, True),
+        ({"skipped": False, "reason_end": "trackdone", "ms_played": 12_000}, False),
+        ({"skipped": False, "reason_end": "endplay", "ms_played": 90_000}, False),
+        ({"skipped": None, "reason_end": None, "ms_played": 5_000}, True),  # account data
+    ],
+)
+def test_skipped_effective_rule(fields: dict[str, Any], expected: bool) -> None:
+    assert skipped_effective(play(**fields)) is expected
+
+
+def test_local_time_fields_follow_the_zone_including_summer_time() -> None:
+    doc = build_document(play(), user="philipp", zone=BERLIN, facts=None)
+    # 22:30 UTC on a Sunday in July is 00:30 on Monday in Berlin (UTC+2).
+    assert (doc["@timestamp"], doc["dayOfWeek"], doc["hourOfDay"]) == ("2021-07-04T22:30:05Z", "Monday", 0)
+    assert doc["local"] == {"time": "2021-07-05T00:30:05+02:00", "weekday": 1, "hour": 0, "timezone": "Europe/Berlin"}
+    winter = build_document(play(ts=datetime(2021, 1, 4, 22, 30, tzinfo=timezone.utc)), user="p", zone=BERLIN, facts=None)
+    assert winter["hourOfDay"] == 23
+
+
+def test_unmatched_play_keeps_what_the_export_says() -> None:
+    doc = build_document(play(ip="192.0.2.1"), user="philipp", zone=BERLIN, facts=None)
+    assert doc["catalog_match"] is False
+    assert (doc["title"], doc["artist"], doc["album"]) == ("Ceremony", ["New Order"], "Substance")
+    assert "listened_to_pct" not in doc and "ip" not in doc
+    assert build_document(play(ip="192.0.2.1"), user="p", zone=BERLIN, facts=None, keep_ip=True)["ip"] == "192.0.2.1"
+
+
+def test_catalog_facts_fill_the_legacy_and_grouped_fields(sample_catalog: Catalog) -> None:
+    album = sample_catalog.album(SUBSTANCE, track_limit=1)
+    assert album is not None
+    track = sample_catalog.track(album["tracks"]["items"][0]["id"])
+    assert track is not None
+    artists = dict(zip([a["id"] for a in track["artists"]], sample_catalog.artists([a["id"] for a in track["artists"]])))
+    (features,) = sample_catalog.audio_features([track["id"]])
+    facts = track_facts(track, album, artists, features)
+    doc = build_document(play(ms_played=10_000_000), user="philipp", zone=BERLIN, facts=facts)
+    assert doc["catalog_match"] is True
+    assert doc["listened_to_pct"] == 1.0  # clipped
+    assert doc["spotify_metadata"] == {"popularity": track["popularity"]}
+    assert doc["duration"] == track["duration_ms"]
+    assert doc["track"]["isrc"] == "GBAAP0000867"
+    assert doc["track"]["album"]["label"] == "Rhino" and doc["track"]["album"]["release_year"] == 1987
+    assert "new wave" in doc["genres"]
+    assert set(doc["audio_features"]) >= {"tempo", "key", "mode", "energy", "danceability", "valence"}
+
+
+def test_podcast_and_audiobook_groups() -> None:
+    episode = build_document(
+        play(content_type="episode", uri="spotify:episode:4rOoJ6Egrf8K2IrywzwOMk", track_name=None, artist_name=None,
+             album_name=None, episode_name="Ep", show_name="Show"),
+        user="p", zone=BERLIN, facts=None, duplicate_of="abc",
+    )  # fmt: skip
+    assert episode["episode"] == {"uri": "spotify:episode:4rOoJ6Egrf8K2IrywzwOMk", "id": "4rOoJ6Egrf8K2IrywzwOMk",
+                                  "name": "Ep", "show_name": "Show"}  # fmt: skip
+    assert (episode["title"], episode["artist"]) == ("Ep", ["Show"])
+    assert episode["play"]["near_duplicate"] is True and episode["play"]["duplicate_of"] == "abc"
+    chapter = build_document(
+        play(content_type="audiobook", uri="spotify:audiobook_chapter:c", track_name=None, artist_name=None,
+             album_name=None, audiobook_title="Book", audiobook_uri="spotify:audiobook:b", chapter_title="One"),
+        user="p", zone=BERLIN, facts=None,
+    )  # fmt: skip
+    assert chapter["audiobook"]["title"] == "Book" and chapter["title"] == "One"
+
+
+def _leaf_paths(doc: dict[str, Any], prefix: str = "") -> set[str]:
+    paths = set()
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            paths |= _leaf_paths(value, f"{prefix}{key}.")
+        else:
+            paths.add(f"{prefix}{key}")
+    return paths
+
+
+def test_every_document_field_is_mapped(sample_catalog: Catalog) -> None:
+    track = sample_catalog.track("5CRPGdCSOfstyTVK9Ja5EQ")
+    assert track is not None
+    facts = track_facts(track, sample_catalog.album(SUBSTANCE, track_limit=1), {}, sample_catalog.audio_features([track["id"]])[0])
+    doc = build_document(
+        play(ip="192.0.2.1", reason_start="clickrow", reason_end="fwdbtn", shuffle=True, skipped=False, offline=True,
+             offline_timestamp=datetime(2021, 1, 1, tzinfo=timezone.utc), incognito=False, platform="ios", country="DE",
+             content_type="episode", show_name="Show", episode_name="Ep"),
+        user="p", zone=BERLIN, facts=facts, keep_ip=True, duplicate_of="x", source_file="f.json",
+    )  # fmt: skip
+    assert _leaf_paths(doc) <= set(mapped_fields())
+
+
+def test_shipped_dashboard_is_the_generated_one() -> None:
+    # Regenerate with: uv run python -m history.dashboard
+    assert NDJSON.read_text() == render_ndjson()
+
+
+def test_dashboard_saved_objects_reference_only_mapped_aggregatable_fields() -> None:
+    objects = [json.loads(line) for line in NDJSON.read_text().splitlines()]
+    by_key = {(o["type"], o["id"]) for o in objects}
+    fields = mapped_fields(MAPPING)
+    for obj in objects:
+        assert {"type", "id", "attributes", "references"} <= obj.keys()
+        for ref in obj["references"]:
+            assert (ref["type"], ref["id"]) in by_key, f"{obj['id']} references a missing {ref}"
+        if obj["type"] == "visualization":
+            state = json.loads(obj["attributes"]["visState"])
+            for agg in state["aggs"]:
+                if field := agg["params"].get("field"):
+                    assert fields.get(field) in AGGREGATABLE, f"{obj['id']}: {field} is not an aggregatable mapped field"
+            json.loads(obj["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
+    (dashboard,) = [o for o in objects if o["type"] == "dashboard"]
+    assert len(json.loads(dashboard["attributes"]["panelsJSON"])) == len(PANELS) == len(dashboard["references"])
+    (data_view,) = [o for o in objects if o["type"] == "index-pattern"]
+    assert data_view["attributes"] == {"title": "spotify-history", "timeFieldName": "@timestamp"}
+    assert len(saved_objects()) == len(objects)
+
+
+def test_install_dashboard_posts_the_ndjson_to_kibanas_import_api() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from history.dashboard import install_dashboard
+
+    seen: dict[str, Any] = {}
+
+    class FakeKibana(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.update(path=self.path, xsrf=self.headers.get("kbn-xsrf"), auth=self.headers.get("Authorization"), body=body)
+            answer = json.dumps({"success": True, "successCount": len(saved_objects())}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKibana)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        imported = install_dashboard(f"http://127.0.0.1:{server.server_port}/", api_key="KEY")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert imported == len(saved_objects())
+    assert seen["path"] == "/api/saved_objects/_import?overwrite=true"
+    assert seen["xsrf"] and seen["auth"] == "ApiKey KEY"
+    assert NDJSON.read_bytes() in seen["body"]
