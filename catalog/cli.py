@@ -6,6 +6,7 @@ become one-line messages with the next step, never tracebacks.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -289,46 +290,27 @@ def show_demo(cat: Catalog) -> None:
     click.echo(f"\ntrack {track['uri']}: ISRC {track['external_ids'].get('isrc')}, popularity {track['popularity']}")
 
 
-def _add_serve_command() -> None:
-    """``serve`` lives in the ``server`` package, installed with the ``server`` extra."""
+def _add_optional_command(module: str, name: str, extra: str, summary: str) -> None:
+    """Register a command that lives in another package, installed with an extra; without the
+    extra, a command of the same name says what to install."""
     try:
-        from server.cli import serve
+        command = getattr(importlib.import_module(module), name)
     except ImportError as exc:
         missing = exc.name
 
-        @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-        def serve() -> None:
-            """Serve the catalog as the Spotify Web API (needs the server extra)."""
+        @click.command(name, help=summary, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+        def command() -> None:
             raise click.ClickException(
-                f"localspotify serve needs {missing}: install the server extra (uv sync --extra server)."
+                f"localspotify {name} needs {missing}: install the {extra} extra (uv sync --extra {extra})."
             )
 
-        return
-    cli.add_command(serve)
+    cli.add_command(command)
 
 
-_add_serve_command()
-
-
-def _add_history_command() -> None:
-    """``history`` lives in the ``history`` package, installed with the ``history`` extra."""
-    try:
-        from history.cli import history
-    except ImportError as exc:
-        missing = exc.name
-
-        @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-        def history() -> None:
-            """Import a Spotify streaming-history export into Elasticsearch (needs the history extra)."""
-            raise click.ClickException(
-                f"localspotify history needs {missing}: install the history extra (uv sync --extra history)."
-            )
-
-        return
-    cli.add_command(history)
-
-
-_add_history_command()
+_add_optional_command("server.cli", "serve", "server", "Serve the catalog as the Spotify Web API (needs the server extra).")
+_add_optional_command(
+    "history.cli", "history", "history", "Import Spotify streaming history into Elasticsearch (needs the history extra)."
+)
 
 
 def main() -> None:
