@@ -57,7 +57,6 @@ def _quote(value: str) -> str:
 # Lists of artists and images are stored packed in one string ("id␟name␞id␟name",
 # "width height url␞…") and unpacked by catalog.objects: DuckDB builds nested lists of structs, and
 # above all ordered ones, an order of magnitude slower, and the build must handle 256M tracks.
-PACK_ITEM, PACK_FIELD = "chr(30)", "chr(31)"
 PACKED_IMAGES = (
     "string_agg(DISTINCT width::VARCHAR || ' ' || height::VARCHAR || ' ' || url, chr(30))"
 )

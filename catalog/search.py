@@ -8,7 +8,7 @@ condition, so "Substance" beats "Substance Abuse (Remix)" and popularity breaks 
 
 Work is bounded whatever the catalog size: the driving run is cut to its ``DRIVER_ROWS`` most
 popular rows and every other run to ``FILTER_ROWS``, so a query of very common words ranks only
-among the most popular items holding them (``SearchPage.exhaustive`` is then False).
+among the most popular items holding them.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _FILTER_FIELDS: dict[str, dict[str, int]] = {
 
 @dataclass(frozen=True)
 class Condition:
-    """One token that must match in one of ``fields``; ``whole`` tokens are full genre names."""
+    """One token that must match in one of ``fields``; a genre token is a whole genre name."""
 
     token: str
     fields: tuple[int, ...]
@@ -59,7 +59,6 @@ class Condition:
 class SearchPage:
     positions: list[int]
     total: int
-    exhaustive: bool
 
 
 def conditions_for(query: Query, search_type: SearchType, tokenize: Callable[[list[str]], list[list[str]]]) -> list[Condition] | None:
@@ -113,17 +112,15 @@ def search_positions(
         ranges[(token, field)] = (start, count)
     runs = [[ranges[(c.token, f)] for f in c.fields if (c.token, f) in ranges] for c in conditions]
     if any(not r for r in runs):
-        return SearchPage([], 0, True)
+        return SearchPage([], 0)
     # The rarest words decide; beyond MAX_CONDITIONS the commonest add cost, not precision.
     order = sorted(range(len(runs)), key=lambda i: sum(n for _, n in runs[i]))[:MAX_CONDITIONS]
-    exhaustive = True
     ctes: list[str] = []
     params: list[Any] = []
     for rank, i in enumerate(order):
         cap = DRIVER_ROWS if rank == 0 else FILTER_ROWS
         parts = []
         for start, count in runs[i]:
-            exhaustive &= count <= cap
             parts.append(f"SELECT pos, field_len, popularity, year FROM {table} WHERE rowid BETWEEN ? AND ?")
             params += [start, start + min(count, cap) - 1]
         ctes.append(
@@ -148,8 +145,8 @@ def search_positions(
     rows = fetch(sql, params + [limit, offset])
     if not rows:
         total = 0 if offset == 0 else _count(fetch, sql, params)
-        return SearchPage([], total, exhaustive)
-    return SearchPage([r[0] for r in rows], rows[0][1], exhaustive)
+        return SearchPage([], total)
+    return SearchPage([r[0] for r in rows], rows[0][1])
 
 
 def _count(fetch: Fetch, sql: str, params: list[Any]) -> int:
