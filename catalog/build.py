@@ -1,19 +1,21 @@
-"""Turn the raw parquet dump into the catalog file: sorted, keyed, pre-joined, with search postings.
+"""Turn the raw parquet dump into the catalog: search postings in DuckDB, objects in SQLite.
 
 The dump is sorted by internal rowid, so nothing in it can be found without a full scan. The
-catalog re-sorts every table by the key it is looked up by (a 64-bit hash of the Spotify id, the
-ISRC, the UPC, a search term), so DuckDB's per-segment min/max statistics narrow each lookup to
-one small slice of one table. Layout, in one picture:
+build re-sorts every table by what it is looked up by and pre-joins what objects need:
 
-    track_keys (key → pos)  ─┐
-    isrc_keys  (key → pos)  ─┼─> tracks  (row number = pos; sorted by album, disc, track number)
-    track_terms (term → pos)─┘      └── album_pos ──> albums (row number = album pos; sorted by key)
-                                                       └─ track_start, track_count: the album's
-                                                          tracks are one contiguous run of tracks
+    tracks  (position = row number; sorted by album, disc, track number)
+      └── album_pos ──> albums (position = row number; sorted by id hash)
+                          └─ track_start, track_count: the album's tracks are one contiguous run
 
-Track and album rows carry their artists (id, name) already joined, so an object is assembled
-from one or two rows. Everything is written to a temporary file that is renamed into place only
-when complete: an interrupted build never leaves something that opens as a catalog.
+DuckDB does the heavy lifting (joins, sorts and aggregations over hundreds of millions of rows,
+spilling to disk within ``memory_limit``) in a scratch database. The object rows and their key
+indexes (id, ISRC, UPC) are then copied into the object store (:mod:`catalog.objectstore`), and
+only the search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → position,
+sorted by popularity) and ``meta`` go into the DuckDB catalog file. Track and album rows carry their
+artists (id, name) already joined, so an object is assembled from one or two rows.
+
+Everything is written under temporary names that are renamed into place only when complete: an
+interrupted build never leaves something that opens as a catalog.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,7 +31,7 @@ from typing import Callable
 
 import duckdb
 
-from . import schema
+from . import objectstore, schema
 from .errors import CatalogError
 from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, KIND_ALBUM, KIND_ARTIST, KIND_TRACK
 from .text import MACROS
@@ -195,17 +198,6 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             ],
         ),
         (
-            "id, ISRC and UPC keys",
-            "tracks",
-            [
-                "CREATE TABLE track_keys AS SELECT hash(id) AS key, rowid AS pos FROM tracks ORDER BY key, pos",
-                """CREATE TABLE isrc_keys AS SELECT hash(isrc) AS key, rowid AS pos FROM tracks
-                   WHERE isrc IS NOT NULL AND isrc <> '' ORDER BY key, pos""",
-                """CREATE TABLE upc_keys AS SELECT hash(upc) AS key, rowid AS pos FROM albums
-                   WHERE upc IS NOT NULL AND upc <> '' ORDER BY key, pos""",
-            ],
-        ),
-        (
             "artist albums",
             "artist_albums",
             [
@@ -253,7 +245,7 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                     JOIN (SELECT rowid AS album_pos, {hashed_tokens.format("name")} AS terms FROM albums) a
                       ON a.album_pos = t.album_pos""",
                 "DROP TABLE track_artist_refs",
-                """CREATE TABLE track_terms AS
+                """CREATE TABLE catalog_file.track_terms AS
                    SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
                           least(field_len, 255)::UTINYINT AS field_len, year, pos
                    FROM track_term_rows
@@ -265,7 +257,7 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             "album and artist search terms",
             "albums",
             [
-                f"""CREATE TABLE album_terms AS
+                f"""CREATE TABLE catalog_file.album_terms AS
                     SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
                            least(field_len, 255)::UTINYINT AS field_len, year, pos
                     FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len,
@@ -279,7 +271,7 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                           JOIN album_order o ON o.dump_rowid = l.album_rowid
                           JOIN d_albums a ON a.rowid = l.album_rowid)
                     ORDER BY term, field, popularity DESC, pos""",
-                f"""CREATE TABLE artist_terms AS
+                f"""CREATE TABLE catalog_file.artist_terms AS
                     SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
                            least(field_len, 255)::UTINYINT AS field_len, NULL::SMALLINT AS year, pos
                     FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
@@ -287,13 +279,13 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                           UNION ALL
                           SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM artist_ref)
                     ORDER BY term, field, popularity DESC, pos""",
-                f"""CREATE TABLE term_ranges AS
+                f"""CREATE TABLE catalog_file.term_ranges AS
                     SELECT {KIND_TRACK}::UTINYINT AS kind, term, field, min(rowid) AS start, count(*) AS n
-                    FROM track_terms GROUP BY term, field
+                    FROM catalog_file.track_terms GROUP BY term, field
                     UNION ALL
-                    SELECT {KIND_ALBUM}, term, field, min(rowid), count(*) FROM album_terms GROUP BY term, field
+                    SELECT {KIND_ALBUM}, term, field, min(rowid), count(*) FROM catalog_file.album_terms GROUP BY term, field
                     UNION ALL
-                    SELECT {KIND_ARTIST}, term, field, min(rowid), count(*) FROM artist_terms GROUP BY term, field
+                    SELECT {KIND_ARTIST}, term, field, min(rowid), count(*) FROM catalog_file.artist_terms GROUP BY term, field
                     ORDER BY term, kind, field""",
             ],
         ),
@@ -341,11 +333,11 @@ def build_catalog(
     options: BuildOptions = BuildOptions(),
     progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
-    """Build the catalog file at ``catalog_path`` from the parquet dump in ``dump_dir``.
+    """Build the catalog at ``catalog_path`` (and its object store beside it) from the parquet dump.
 
-    The dump is validated first (:func:`catalog.schema.validate_dump`). The catalog is written to
-    a temporary file beside ``catalog_path`` and renamed into place at the very end, so an existing
-    catalog stays usable until the new one is complete.
+    The dump is validated first (:func:`catalog.schema.validate_dump`). Both files are written
+    under temporary names beside ``catalog_path`` and renamed into place at the very end, so an
+    existing catalog stays usable until the new one is complete.
 
     :returns: the dump's row count per table, as recorded in the catalog.
     :raises DumpInvalid: when the dump folder or one of its files is unusable.
@@ -354,76 +346,117 @@ def build_catalog(
     catalog_path = Path(catalog_path).expanduser()
     counts = schema.validate_dump(dump_dir, audio_features)
     features_path = schema.find_audio_features(dump_dir, audio_features)
+    has_features = features_path is not None
     catalog_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = catalog_path.with_name(f".{catalog_path.name}.building-{os.getpid()}")
-    spill_dir = catalog_path.with_name(f".{catalog_path.name}.spill-{os.getpid()}")
-    for stale in (tmp_path, Path(f"{tmp_path}.wal")):
-        stale.unlink(missing_ok=True)
+    scratch = _TemporaryFiles(catalog_path)
     started = time.monotonic()
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH {_quote(str(tmp_path))} AS catalog_file (ROW_GROUP_SIZE {int(options.row_group_size)})")
-        con.execute("USE catalog_file")
+        # The wide tables are built in a scratch database and copied to the object store; only
+        # the search postings and meta go into the catalog file itself.
+        con.execute(f"ATTACH {_quote(str(scratch.catalog))} AS catalog_file (ROW_GROUP_SIZE {int(options.row_group_size)})")
+        con.execute(f"ATTACH {_quote(str(scratch.work))} AS work")
         con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
         con.execute(f"SET threads = {int(options.threads)}")
-        con.execute(f"SET temp_directory = {_quote(str(spill_dir))}")
+        con.execute(f"SET temp_directory = {_quote(str(scratch.spill))}")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
-        for macro in MACROS:
-            con.execute(macro)
+        for database in ("catalog_file", "work"):
+            con.execute(f"USE {database}")
+            for macro in MACROS:
+                con.execute(macro)
         for table in schema.METADATA_TABLES:
             extra = ", file_row_number = true" if table is schema.TRACK_ARTISTS else ""
             path = _quote(str(dump_dir / table.file_name))
             con.execute(f"CREATE TEMP VIEW d_{table.name} AS SELECT * FROM read_parquet({path}{extra})")
-        if features_path is not None:
+        if has_features:
             con.execute(
                 "CREATE TEMP VIEW d_track_audio_features AS SELECT * FROM read_parquet("
                 f"{_quote(str(features_path))})"
             )
-        steps = _steps(features_path is not None)
-        total_weight = sum(max(counts.get(weigh, 1), 1) for _, weigh, _ in steps)
-        done_weight = 0
-        for number, (title, weigh, statements) in enumerate(steps, start=1):
+        steps = _steps(has_features)
+        exports = objectstore.table_names(has_features)
+        weights = [max(counts.get(weigh, 1), 1) for _, weigh, _ in steps]
+        weights += [max(counts.get(objectstore.WEIGHED_BY[name], 1), 1) for name in exports]
+        step_count = len(weights)
+
+        def report(title: str, number: int) -> None:
             if progress:
-                progress(title, number, len(steps), done_weight / total_weight)
+                progress(title, number, step_count, sum(weights[: number - 1]) / sum(weights))
+
+        for number, (title, _, statements) in enumerate(steps, start=1):
+            report(title, number)
             for statement in statements:
                 con.execute(statement)
-            done_weight += max(counts.get(weigh, 1), 1)
-        _write_meta(con, counts, dump_dir, has_features=features_path is not None, seconds=time.monotonic() - started)
-        if progress:
-            progress("done", len(steps), len(steps), 1.0)
-        con.execute("CHECKPOINT")
+        meta = _meta(counts, dump_dir, has_features=has_features, seconds=time.monotonic() - started)
+        objectstore.write_store(
+            con,
+            scratch.store,
+            meta,
+            has_audio_features=has_features,
+            progress=lambda name: report(f"object store: {name}", len(steps) + exports.index(name) + 1),
+        )
+        meta["build_seconds"] = f"{time.monotonic() - started:.1f}"
+        _write_meta(con, meta)
+        con.execute("CHECKPOINT catalog_file")
         con.close()
     except duckdb.Error as exc:
         con.close()
-        tmp_path.unlink(missing_ok=True)
+        scratch.remove_all()
         raise CatalogError(f"building the catalog from {dump_dir} failed: {exc}") from exc
     except BaseException:
         con.close()
-        tmp_path.unlink(missing_ok=True)
+        scratch.remove_all()
         raise
-    finally:
-        _remove_tree(spill_dir)
-    Path(f"{tmp_path}.wal").unlink(missing_ok=True)
-    os.replace(tmp_path, catalog_path)
+    scratch.remove_work()
+    # The store first: a catalog file is only ever renamed into place beside its own store, and
+    # the shared build_id refuses any other pairing (see Catalog.open).
+    os.replace(scratch.store, objectstore.store_path(catalog_path))
+    os.replace(scratch.catalog, catalog_path)
+    if progress:
+        progress("done", step_count, step_count, 1.0)
     return counts
 
 
-def _write_meta(
-    con: duckdb.DuckDBPyConnection, counts: dict[str, int], dump_dir: Path, *, has_features: bool, seconds: float
-) -> None:
-    meta = {
+class _TemporaryFiles:
+    """The build's files beside the catalog, named after the process so builds never collide."""
+
+    def __init__(self, catalog_path: Path):
+        tag = f".{catalog_path.name}.building-{os.getpid()}"
+        self.catalog = catalog_path.with_name(tag)
+        self.store = catalog_path.with_name(f"{tag}.objects.sqlite")
+        self.work = catalog_path.with_name(f"{tag}.work")
+        self.spill = catalog_path.with_name(f"{tag}.spill")
+        self.remove_all()
+
+    def remove_work(self) -> None:
+        for path in (self.work, Path(f"{self.work}.wal"), Path(f"{self.catalog}.wal")):
+            path.unlink(missing_ok=True)
+        _remove_tree(self.spill)
+
+    def remove_all(self) -> None:
+        self.remove_work()
+        self.catalog.unlink(missing_ok=True)
+        self.store.unlink(missing_ok=True)
+
+
+def _meta(counts: dict[str, int], dump_dir: Path, *, has_features: bool, seconds: float) -> dict[str, str]:
+    return {
         "format_version": str(FORMAT_VERSION),
         "localspotify_version": __version__,
         "duckdb_version": duckdb.__version__,
+        "build_id": uuid.uuid4().hex,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": f"{seconds:.1f}",
         "dump_path": str(dump_dir.resolve()),
         "dump_row_counts": json.dumps(counts, sort_keys=True),
         "has_audio_features": "1" if has_features else "0",
     }
-    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
-    con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+
+
+def _write_meta(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> None:
+    con.execute("CREATE TABLE catalog_file.meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO catalog_file.meta VALUES (?, ?)", list(meta.items()))
 
 
 def _remove_tree(path: Path) -> None:

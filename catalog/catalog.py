@@ -1,13 +1,15 @@
 """The read side: open a built catalog and answer lookups with Spotify-shaped objects.
 
-Every lookup goes through a key table sorted by a 64-bit hash, then fetches rows by position
-(DuckDB row id), so its cost does not grow with the catalog. One read-only DuckDB connection is
-shared; each thread gets its own cursor, as DuckDB requires.
+Lookups by id, ISRC and UPC are B-tree searches in the object store (:mod:`catalog.objectstore`),
+so their cost does not grow with the catalog; search ranks positions from DuckDB's postings and
+fetches the objects at those positions from the store. Both are opened read-only and shared: each
+thread gets its own DuckDB cursor and SQLite connection, as both require.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -18,19 +20,19 @@ import duckdb
 from . import objects
 from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
 from .ids import parse_id, require_id
+from .objectstore import ObjectStore, store_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
 from .search import SEARCH_TYPES, SearchType, conditions_for, search_positions
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
 
-Tracer = Callable[[str, Sequence[Any], float], None]
-"""Called after every statement with ``(sql, params, seconds)``: ``Catalog.open(p, tracer=print)``."""
+Tracer = Callable[[str, str, Sequence[Any], float], None]
+"""Called after every statement with ``(database, sql, params, seconds)``, where ``database`` is
+``"duckdb"`` (search) or ``"sqlite"`` (the object store): ``Catalog.open(p, tracer=print)``."""
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
-# Up to this many keys are looked up one by one rather than as one semi-join (see _rows_where).
-_FEW_KEYS = 8
 
 
 class Catalog:
@@ -41,8 +43,11 @@ class Catalog:
     'Substance'
     """
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, meta: dict[str, str], tracer: Tracer | None):
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, store: ObjectStore, path: Path, meta: dict[str, str], tracer: Tracer | None
+    ):
         self._connection = connection
+        self._store = store
         self.path = path
         self.meta = meta
         self._tracer = tracer
@@ -79,15 +84,21 @@ class Catalog:
                 f"{found}; this version reads format {FORMAT_VERSION}",
             )
         if meta.get("duckdb_version") != duckdb.__version__:
-            # Key tables store DuckDB hash() values; another DuckDB may hash differently.
+            # Search postings store DuckDB hash() values; another DuckDB may hash differently.
             connection.close()
             raise CatalogIncompatible(
                 path, f"was built with DuckDB {meta.get('duckdb_version')}, this is DuckDB {duckdb.__version__}"
             )
-        return cls(connection, path, meta, tracer)
+        try:
+            store = _open_store(path, meta, tracer)
+        except CatalogIncompatible:
+            connection.close()
+            raise
+        return cls(connection, store, path, meta, tracer)
 
     def close(self) -> None:
         self._connection.close()
+        self._store.close()
 
     def __enter__(self) -> Catalog:
         return self
@@ -116,89 +127,50 @@ class Catalog:
         started = time.perf_counter()
         rows = self._cursor().execute(sql, list(params)).fetchall()
         if self._tracer is not None:
-            self._tracer(sql, params, time.perf_counter() - started)
+            self._tracer("duckdb", sql, params, time.perf_counter() - started)
         return rows
-
-    def _fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        started = time.perf_counter()
-        cursor = self._cursor().execute(sql, list(params))
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-        if self._tracer is not None:
-            self._tracer(sql, params, time.perf_counter() - started)
-        return rows
-
-    def _rows_where(self, table: str, column: str, values: Iterable[Any], *, hashed: bool = False) -> list[dict[str, Any]]:
-        """Rows of ``table`` whose ``column`` equals one of ``values`` (their hash when ``hashed``).
-
-        ``table`` and ``column`` are this module's constants, never user input. A few keys are
-        looked up one equality at a time: DuckDB prunes those to one row group at ~1 ms each,
-        while its semi-join over a key list costs ~10 ms however short the list.
-        """
-        wanted = sorted(set(values))
-        if not wanted:
-            return []
-        key = "hash(?::VARCHAR)" if hashed else "?"
-        if len(wanted) <= _FEW_KEYS:
-            return [
-                row
-                for value in wanted
-                for row in self._fetch_dicts(f"SELECT rowid AS pos, * FROM {table} WHERE {column} = {key}", [value])
-            ]
-        keys = "hash(unnest(?::VARCHAR[]))" if hashed else "unnest(?::BIGINT[])"
-        return self._fetch_dicts(f"SELECT rowid AS pos, * FROM {table} WHERE {column} IN (SELECT {keys})", [wanted])
 
     def _market_view(self, rows: Iterable[dict[str, Any]], market: str | None) -> Markets:
         wanted = {r["markets_rowid"] for r in rows if r["markets_rowid"] is not None} - self._markets.keys()
         if wanted:
             if len(self._markets) + len(wanted) > _MARKET_CACHE_SIZE:
                 self._markets = {}
-            for row in self._rows_where("markets", "markets_rowid", wanted):
-                self._markets[row["markets_rowid"]] = tuple(row["codes"].split(",")) if row["codes"] else ()
+            self._markets.update(self._store.markets(wanted))
         return Markets(self._markets, market.upper() if market else None)
 
     # -- rows by key -----------------------------------------------------------------------
 
-    def _positions(self, key_table: str, values: Iterable[str]) -> list[int]:
-        """Row positions a key table (track_keys, isrc_keys, upc_keys) gives for these values."""
-        return [r["pos"] for r in self._rows_where(key_table, "key", values, hashed=True)]
+    def _rows_by_id(self, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Rows of tracks, albums or artists by Spotify id."""
+        found = self._store.positions(f"{table[:-1]}_ids", "id", ids)
+        rows = self._store.rows_at(table, (pos for _, pos in found))
+        return {row["id"]: row for row in rows.values()}
 
     def _track_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        rows = self._rows_where("tracks", "rowid", self._positions("track_keys", ids))
-        return {r["id"]: r for r in rows}
+        return self._rows_by_id("tracks", ids)
 
     def _tracks_at(self, positions: list[int]) -> list[dict[str, Any]]:
-        by_pos = {r["pos"]: r for r in self._rows_where("tracks", "rowid", positions)}
+        by_pos = self._store.rows_at("tracks", positions)
         return [by_pos[p] for p in positions if p in by_pos]
 
     def _albums_at(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        return {r["pos"]: r for r in self._rows_where("albums", "rowid", positions)}
+        return self._store.rows_at("albums", positions)
 
     def _artists_at(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        return {r["pos"]: r for r in self._rows_where("artists", "rowid", positions)}
+        return {pos: _artist_row(row) for pos, row in self._store.rows_at("artists", positions).items()}
 
     def _album_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        return {r["id"]: r for r in self._rows_where("albums", "key", ids, hashed=True)}
+        return self._rows_by_id("albums", ids)
 
     def _artist_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        return {r["id"]: r for r in self._rows_where("artists", "key", ids, hashed=True)}
+        return {i: _artist_row(row) for i, row in self._rows_by_id("artists", ids).items()}
 
     def _album_track_rows(self, album_rows: Sequence[dict[str, Any]], limit: int | None, offset: int) -> dict[int, list[dict[str, Any]]]:
         """Each album's tracks in disc and track order: one contiguous run of the tracks table."""
-        spans = []
+        result: dict[int, list[dict[str, Any]]] = {}
         for row in album_rows:
             count = row["track_count"] - offset if limit is None else min(limit, row["track_count"] - offset)
-            if count > 0:
-                spans.append((row["pos"], row["track_start"] + offset, count))
-        result: dict[int, list[dict[str, Any]]] = {row["pos"]: [] for row in album_rows}
-        if not spans:
-            return result
-        sql = " UNION ALL ".join(
-            "SELECT rowid AS pos, * FROM tracks WHERE rowid BETWEEN ? AND ?" for _ in spans
-        )
-        params = [v for _, start, count in spans for v in (start, start + count - 1)]
-        for track_row in sorted(self._fetch_dicts(sql, params), key=lambda r: r["pos"]):
-            result[track_row["album_pos"]].append(track_row)
+            result[row["pos"]] = self._store.track_run(row["track_start"] + offset, count) if count > 0 else []
         return result
 
     # -- tracks ----------------------------------------------------------------------------
@@ -228,8 +200,8 @@ class Catalog:
     def tracks_by_isrc(self, isrc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track]:
         """Every track carrying this ISRC (singles, albums, compilations…), most popular first."""
         isrc = isrc.strip().upper()
-        rows = self._rows_where("tracks", "rowid", self._positions("isrc_keys", [isrc]))
-        rows = sorted((r for r in rows if r["isrc"] == isrc), key=lambda r: (-r["popularity"], r["pos"]))
+        found = self._store.rows_at("tracks", (pos for _, pos in self._store.positions("isrcs", "isrc", [isrc])))
+        rows = sorted(found.values(), key=lambda r: (-r["popularity"], r["pos"]))
         return [t for t in self._track_objects(rows, market, base) if t is not None]
 
     def audio_features(self, track_ids: Sequence[str], *, base: str = SPOTIFY_API) -> list[AudioFeatures | None]:
@@ -237,11 +209,9 @@ class Catalog:
         ids = [parse_id(t, "track") for t in track_ids]
         if not self.has_audio_features:
             return [None] * len(ids)
-        wanted = sorted({i for i in ids if i})
-        found: dict[str, dict[str, Any]] = {}
-        if wanted:
-            for row in self._rows_where("audio_features", "track_key", wanted, hashed=True):
-                found.setdefault(row["track_id"], row)
+        positions = dict(self._store.positions("track_ids", "id", (i for i in ids if i)))
+        rows = self._store.rows_at("audio_features", positions.values())
+        found = {i: {**rows[pos], "track_id": i} for i, pos in positions.items() if pos in rows}
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
 
     # -- albums ----------------------------------------------------------------------------
@@ -313,8 +283,8 @@ class Catalog:
     def albums_by_upc(self, upc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Album]:
         """Every album with this UPC (editions can share one), most popular first."""
         upc = upc.strip()
-        rows = self._rows_where("albums", "rowid", self._positions("upc_keys", [upc]))
-        rows = sorted((r for r in rows if r["upc"] == upc), key=lambda r: (-r["popularity"], r["pos"]))
+        found = self._albums_at(pos for _, pos in self._store.positions("upcs", "upc", [upc]))
+        rows = sorted(found.values(), key=lambda r: (-r["popularity"], r["pos"]))
         return [a for a in self._album_objects(rows, market, base, None) if a is not None]
 
     # -- artists ---------------------------------------------------------------------------
@@ -356,17 +326,11 @@ class Catalog:
         if not rows:
             return None
         artist_row = next(iter(rows.values()))
-        links = self._fetch(
-            """SELECT album_pos, album_group, count(*) OVER () FROM artist_albums
-               WHERE artist_pos = ? AND album_group IN (SELECT unnest(?::VARCHAR[]))
-               LIMIT ? OFFSET ?""",
-            [artist_row["pos"], groups, limit, offset],
-        )
-        total = links[0][2] if links else self._count_artist_albums(artist_row["pos"], groups)
-        albums = self._albums_at(p for p, _, _ in links)
+        links, total = self._store.artist_albums(artist_row["pos"], groups, limit, offset)
+        albums = self._albums_at(p for p, _ in links)
         markets = self._market_view(albums.values(), market)
         items = []
-        for album_pos, group, _ in links:
+        for album_pos, group in links:
             item: dict[str, Any] = dict(objects.simplified_album(albums[album_pos], markets, base))
             item["album_group"] = group
             items.append(item)
@@ -379,20 +343,12 @@ class Catalog:
             include_groups=",".join(groups),
         )
 
-    def _count_artist_albums(self, artist_pos: int, groups: list[str]) -> int:
-        return self._fetch(
-            "SELECT count(*) FROM artist_albums WHERE artist_pos = ? AND album_group IN (SELECT unnest(?::VARCHAR[]))",
-            [artist_pos, groups],
-        )[0][0]
-
     def artist_top_tracks(self, artist_id: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track] | None:
         """The artist's ten most popular tracks; None for unknown artists."""
         rows = self._artist_rows([require_id(artist_id, "artist")])
         if not rows:
             return None
-        artist_row = next(iter(rows.values()))
-        top = self._fetch("SELECT positions FROM artist_top_tracks WHERE artist_pos = ?", [artist_row["pos"]])
-        positions = list(top[0][0]) if top else []
+        positions = self._store.top_track_positions(next(iter(rows.values()))["pos"])
         return [t for t in self._track_objects(self._tracks_at(positions), market, base) if t is not None]
 
     # -- search ----------------------------------------------------------------------------
@@ -471,12 +427,13 @@ class Catalog:
             return None
         sets: list[set[int]] = []
         for isrc in query.isrc:
-            tracks = self._rows_where("tracks", "rowid", self._positions("isrc_keys", [isrc]))
-            key = "pos" if search_type == "track" else "album_pos"
-            sets.append({t[key] for t in tracks if t["isrc"] == isrc})
+            positions = {pos for _, pos in self._store.positions("isrcs", "isrc", [isrc])}
+            if search_type == "track":
+                sets.append(positions)
+            else:
+                sets.append({t["album_pos"] for t in self._store.rows_at("tracks", positions).values()})
         for upc in query.upc:
-            albums = self._rows_where("albums", "rowid", self._positions("upc_keys", [upc]))
-            albums = [a for a in albums if a["upc"] == upc]
+            albums = self._albums_at(pos for _, pos in self._store.positions("upcs", "upc", [upc])).values()
             if search_type == "album":
                 sets.append({a["pos"] for a in albums})
             else:
@@ -484,12 +441,8 @@ class Catalog:
         return sorted(set.intersection(*sets)) if sets else None
 
     def _rank_exact(self, positions: list[int], search_type: SearchType, limit: int, offset: int) -> tuple[list[int], int]:
-        table = "tracks" if search_type == "track" else "albums"
-        rows = self._fetch(
-            f"SELECT rowid FROM {table} WHERE rowid IN (SELECT unnest(?::BIGINT[])) ORDER BY popularity DESC, rowid",
-            [positions],
-        )
-        ranked = [r[0] for r in rows]
+        rows = self._store.rows_at("tracks" if search_type == "track" else "albums", positions)
+        ranked = sorted(rows, key=lambda pos: (-rows[pos]["popularity"], pos))
         return ranked[offset : offset + limit], len(ranked)
 
 
@@ -498,3 +451,24 @@ def _check_page(limit: int, offset: int, *, max_limit: int, max_offset: int | No
         raise ValueError(f"limit must be between 1 and {max_limit}, got {limit}")
     if offset < 0 or (max_offset is not None and offset > max_offset):
         raise ValueError(f"offset must be between 0 and {max_offset or 'the total'}, got {offset}")
+
+
+def _artist_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The store keeps an artist's genres as one string; objects want a list."""
+    return {**row, "genres": row["genres"].split("\x1f") if row["genres"] else []}
+
+
+def _open_store(path: Path, meta: dict[str, str], tracer: Tracer | None) -> ObjectStore:
+    """The object store built together with the catalog file at ``path``."""
+    store_file = store_path(path)
+    if not store_file.is_file():
+        raise CatalogIncompatible(path, f"has no object store beside it (expected {store_file})")
+    sqlite_tracer = (lambda sql, params, seconds: tracer("sqlite", sql, params, seconds)) if tracer else None
+    try:
+        store = ObjectStore(store_file, sqlite_tracer)
+    except sqlite3.Error as exc:
+        raise CatalogIncompatible(path, f"has an unreadable object store {store_file} ({exc})") from exc
+    if store.meta.get("build_id") != meta.get("build_id"):
+        store.close()
+        raise CatalogIncompatible(path, f"does not belong with the object store {store_file} (another build)")
+    return store

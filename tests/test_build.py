@@ -11,7 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from catalog import Catalog, CatalogIncompatible, CatalogNotFound, DumpInvalid, build_catalog
+from catalog.objectstore import store_path
 from catalog.schema import METADATA_TABLES, TRACKS, validate_dump
+from catalog.version import FORMAT_VERSION
 
 
 @pytest.fixture
@@ -86,20 +88,39 @@ def test_catalog_without_audio_features_still_works(dump_copy: Path, tmp_path: P
 
 def test_build_records_counts_and_version(sample_catalog: Catalog) -> None:
     assert sample_catalog.dump_row_counts["tracks"] == 393
-    assert sample_catalog.meta["format_version"] == "3"
+    assert sample_catalog.meta["format_version"] == str(FORMAT_VERSION)
     assert sample_catalog.meta["built_at"]
 
 
-def test_interrupted_build_leaves_no_catalog(sample_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("step", ["tracks", "object store: tracks"])
+def test_interrupted_build_leaves_nothing_behind(sample_dir: Path, tmp_path: Path, step: str) -> None:
     path = tmp_path / "catalog.duckdb"
+    seen: list[str] = []
 
     def interrupt(title: str, number: int, count: int, fraction: float) -> None:
-        if number == 6:
+        seen.append(title)
+        if title == step:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         build_catalog(sample_dir, path, progress=interrupt)
+    assert seen[-1] == step
     assert list(tmp_path.iterdir()) == []
+
+
+def test_catalog_without_its_object_store_is_refused(sample_catalog_path: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "alone.duckdb"
+    shutil.copy(sample_catalog_path, alone)
+    with pytest.raises(CatalogIncompatible, match="has no object store beside it"):
+        Catalog.open(alone)
+
+
+def test_object_store_of_another_build_is_refused(sample_dir: Path, sample_catalog_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    build_catalog(sample_dir, other)
+    shutil.copy(store_path(sample_catalog_path), store_path(other))
+    with pytest.raises(CatalogIncompatible, match="does not belong with the object store"):
+        Catalog.open(other)
 
 
 def test_rebuild_replaces_the_old_catalog_only_when_done(sample_dir: Path, dump_copy: Path, tmp_path: Path) -> None:
@@ -131,9 +152,10 @@ def test_other_files_are_not_catalogs(tmp_path: Path) -> None:
 def test_catalog_of_another_format_version_is_refused(sample_catalog_path: Path, tmp_path: Path) -> None:
     old = tmp_path / "old.duckdb"
     shutil.copy(sample_catalog_path, old)
+    shutil.copy(store_path(sample_catalog_path), store_path(old))
     with duckdb.connect(str(old)) as con:
         con.execute("UPDATE meta SET value = '0' WHERE key = 'format_version'")
-    with pytest.raises(CatalogIncompatible, match="catalog format 0; this version reads format 3. Rebuild it"):
+    with pytest.raises(CatalogIncompatible, match=f"catalog format 0; this version reads format {FORMAT_VERSION}. Rebuild it"):
         Catalog.open(old)
 
 

@@ -1,0 +1,271 @@
+"""The object store: SQLite B-trees that answer every point lookup in microseconds.
+
+DuckDB reads a whole compressed vector of every column it returns, so even a one-row lookup costs
+about a millisecond per statement, and a track object needs three. SQLite's B-tree reads a few
+pages instead. The builder therefore writes the rows objects are made of (tracks, albums,
+artists, markets, audio features) and their key indexes (Spotify id, ISRC, UPC) into a SQLite file
+beside the DuckDB file, which keeps only what DuckDB is good at: the search postings.
+
+Row numbers are the positions DuckDB gave the rows, so search results, album track runs
+(``track_start``/``track_count``) and artist links point straight at SQLite rowids.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import duckdb
+
+from .schema import AUDIO_FEATURE_NAMES
+
+# SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap.
+_CHUNK = 500
+_EXPORT_BATCH = 50_000
+
+Tracer = Callable[[str, Sequence[Any], float], None]
+
+
+def store_path(catalog_path: Path) -> Path:
+    """Where the object store of the catalog at ``catalog_path`` lives."""
+    return catalog_path.with_name(catalog_path.name + ".objects.sqlite")
+
+
+# (table, CREATE statement, DuckDB query giving its rows in key order). Rows are inserted in key
+# order so SQLite appends to its B-trees instead of splitting pages all over them.
+_TABLES: list[tuple[str, str, str]] = [
+    (
+        "markets",
+        "CREATE TABLE markets (markets_rowid INTEGER PRIMARY KEY, codes TEXT NOT NULL)",
+        "SELECT markets_rowid, codes FROM markets ORDER BY markets_rowid",
+    ),
+    (
+        "artists",
+        """CREATE TABLE artists (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT,
+           followers_total INTEGER, popularity INTEGER, genres TEXT NOT NULL, images TEXT NOT NULL)""",
+        """SELECT rowid, id, name, followers_total, popularity, array_to_string(genres, chr(31)), images
+           FROM artists ORDER BY rowid""",
+    ),
+    (
+        "artist_ids",
+        "CREATE TABLE artist_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
+        "SELECT id, min(rowid) FROM artists GROUP BY id ORDER BY id",
+    ),
+    (
+        "albums",
+        """CREATE TABLE albums (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_type TEXT,
+           markets_rowid INTEGER, upc TEXT, copyright_c TEXT, copyright_p TEXT, label TEXT,
+           popularity INTEGER, release_date TEXT, release_date_precision TEXT, total_tracks INTEGER,
+           images TEXT NOT NULL, artists TEXT NOT NULL, track_start INTEGER NOT NULL, track_count INTEGER NOT NULL)""",
+        """SELECT rowid, id, name, album_type, markets_rowid, upc, copyright_c, copyright_p, label,
+                  popularity, release_date, release_date_precision, total_tracks, images, artists,
+                  track_start, track_count
+           FROM albums ORDER BY rowid""",
+    ),
+    (
+        "album_ids",
+        "CREATE TABLE album_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
+        "SELECT id, min(rowid) FROM albums GROUP BY id ORDER BY id",
+    ),
+    (
+        "upcs",
+        "CREATE TABLE upcs (upc TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (upc, pos)) WITHOUT ROWID",
+        "SELECT upc, rowid AS pos FROM albums WHERE upc IS NOT NULL AND upc <> '' ORDER BY upc, pos",
+    ),
+    (
+        "tracks",
+        """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
+           disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER,
+           popularity INTEGER, isrc TEXT, preview_url TEXT, markets_rowid INTEGER, artists TEXT NOT NULL)""",
+        """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
+                  popularity, isrc, preview_url, markets_rowid, artists
+           FROM tracks ORDER BY rowid""",
+    ),
+    (
+        "track_ids",
+        "CREATE TABLE track_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
+        "SELECT id, min(rowid) FROM tracks GROUP BY id ORDER BY id",
+    ),
+    (
+        "isrcs",
+        "CREATE TABLE isrcs (isrc TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (isrc, pos)) WITHOUT ROWID",
+        "SELECT isrc, rowid AS pos FROM tracks WHERE isrc IS NOT NULL AND isrc <> '' ORDER BY isrc, pos",
+    ),
+    (
+        "artist_albums",
+        """CREATE TABLE artist_albums (artist_pos INTEGER NOT NULL, seq INTEGER NOT NULL,
+           album_group TEXT NOT NULL, album_pos INTEGER NOT NULL, PRIMARY KEY (artist_pos, seq)) WITHOUT ROWID""",
+        # The table is already in display order (see catalog.build); seq keeps that order.
+        "SELECT artist_pos, rowid, album_group, album_pos FROM artist_albums ORDER BY rowid",
+    ),
+    (
+        "artist_top_tracks",
+        "CREATE TABLE artist_top_tracks (artist_pos INTEGER PRIMARY KEY, positions TEXT NOT NULL)",
+        "SELECT artist_pos, array_to_string(positions, ',') FROM artist_top_tracks ORDER BY artist_pos",
+    ),
+]
+
+_AUDIO_FEATURES_TABLE = (
+    "audio_features",
+    f"CREATE TABLE audio_features (pos INTEGER PRIMARY KEY, {', '.join(AUDIO_FEATURE_NAMES)})",
+    # One row per track: the dump has a few tracks with two feature rows.
+    f"""SELECT t.rowid, {', '.join(f'any_value(f.{c})' for c in AUDIO_FEATURE_NAMES)}
+        FROM audio_features f JOIN tracks t ON t.id = f.track_id
+        GROUP BY t.rowid ORDER BY t.rowid""",
+)
+
+
+# The dump table whose row count weighs each object table's copy in the build's progress.
+WEIGHED_BY = {
+    "markets": "available_markets", "artists": "artists", "artist_ids": "artists", "albums": "albums",
+    "album_ids": "albums", "upcs": "albums", "tracks": "tracks", "track_ids": "tracks", "isrcs": "tracks",
+    "artist_albums": "artist_albums", "artist_top_tracks": "artists", "audio_features": "track_audio_features",
+}  # fmt: skip
+
+
+def table_names(has_audio_features: bool) -> list[str]:
+    return [name for name, _, _ in _tables(has_audio_features)]
+
+
+def _tables(has_audio_features: bool) -> list[tuple[str, str, str]]:
+    return _TABLES + ([_AUDIO_FEATURES_TABLE] if has_audio_features else [])
+
+
+def write_store(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    meta: dict[str, str],
+    *,
+    has_audio_features: bool,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Copy the object tables from the build's DuckDB connection into a new SQLite file.
+
+    ``progress(table)`` is called as each table starts.
+    """
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        # Written once, then only read: no journal, no fsync until the end, big pages for B-trees.
+        db.execute("PRAGMA page_size = 8192")
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA locking_mode = EXCLUSIVE")
+        db.execute("PRAGMA cache_size = -262144")
+        db.execute("BEGIN")
+        for name, create, query in _tables(has_audio_features):
+            if progress:
+                progress(name)
+            db.execute(create)
+            cursor = con.execute(query)
+            width = len(cursor.description)
+            insert = f"INSERT INTO {name} VALUES ({', '.join('?' * width)})"
+            while batch := cursor.fetchmany(_EXPORT_BATCH):
+                db.executemany(insert, batch)
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+class ObjectStore:
+    """Read-only access to the object store; one SQLite connection per thread."""
+
+    def __init__(self, path: Path, tracer: Tracer | None = None):
+        self.path = path
+        self._tracer = tracer
+        self._uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        self._connections: list[sqlite3.Connection] = []
+        self._local = threading.local()
+        self.meta = dict(self._fetch("SELECT key, value FROM meta"))
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            db.execute("PRAGMA cache_size = -65536")
+            self._local.db = db
+            self._connections.append(db)
+        return db
+
+    def close(self) -> None:
+        for db in self._connections:
+            db.close()
+        self._connections.clear()
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        started = time.perf_counter()
+        rows = self._connection().execute(sql, params).fetchall()
+        if self._tracer is not None:
+            self._tracer(sql, params, time.perf_counter() - started)
+        return rows
+
+    def _fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        started = time.perf_counter()
+        cursor = self._connection().execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        if self._tracer is not None:
+            self._tracer(sql, params, time.perf_counter() - started)
+        return rows
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def positions(self, table: str, column: str, values: Iterable[Any]) -> list[tuple[Any, int]]:
+        """(value, pos) for every row of a key table (track_ids, isrcs, upcs…) matching ``values``.
+
+        ``table`` and ``column`` are this package's constants, never user input.
+        """
+        found: list[tuple[Any, int]] = []
+        for chunk in _chunks(sorted(set(values))):
+            found += self._fetch(
+                f"SELECT {column}, pos FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk
+            )
+        return found
+
+    def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Rows of an object table (tracks, albums, artists, audio_features) by position."""
+        rows: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(positions))):
+            for row in self._fetch_dicts(
+                f"SELECT * FROM {table} WHERE pos IN ({', '.join('?' * len(chunk))})", chunk
+            ):
+                rows[row["pos"]] = row
+        return rows
+
+    def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
+        """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
+        return self._fetch_dicts("SELECT * FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1])
+
+    def markets(self, rowids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+        found: dict[int, tuple[str, ...]] = {}
+        for chunk in _chunks(sorted(set(rowids))):
+            for rowid, codes in self._fetch(
+                f"SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({', '.join('?' * len(chunk))})", chunk
+            ):
+                found[rowid] = tuple(codes.split(",")) if codes else ()
+        return found
+
+    def artist_albums(self, artist_pos: int, groups: Sequence[str], limit: int, offset: int) -> tuple[list[tuple[int, str]], int]:
+        """One page of (album_pos, album_group) links of an artist, and how many there are."""
+        marks = ", ".join("?" * len(groups))
+        where = f"artist_pos = ? AND album_group IN ({marks})"
+        page = self._fetch(
+            f"SELECT album_pos, album_group FROM artist_albums WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
+            [artist_pos, *groups, limit, offset],
+        )
+        total = self._fetch(f"SELECT count(*) FROM artist_albums WHERE {where}", [artist_pos, *groups])[0][0]
+        return page, total
+
+    def top_track_positions(self, artist_pos: int) -> list[int]:
+        rows = self._fetch("SELECT positions FROM artist_top_tracks WHERE artist_pos = ?", [artist_pos])
+        return [int(p) for p in rows[0][0].split(",")] if rows and rows[0][0] else []
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
