@@ -279,7 +279,8 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                           UNION ALL
                           SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM artist_ref)
                     ORDER BY term, field, popularity DESC, pos""",
-                f"""CREATE TABLE catalog_file.term_ranges AS
+                # Where each term's run starts: copied into the object store's term_runs.
+                f"""CREATE TABLE term_ranges AS
                     SELECT {KIND_TRACK}::UTINYINT AS kind, term, field, min(rowid) AS start, count(*) AS n
                     FROM catalog_file.track_terms GROUP BY term, field
                     UNION ALL

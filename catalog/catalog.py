@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import duckdb
 
@@ -23,7 +23,7 @@ from .ids import parse_id, require_id
 from .objectstore import ObjectStore, store_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
-from .search import SEARCH_TYPES, SearchType, conditions_for, search_positions
+from .search import SEARCH_TYPES, SearchType, conditions_for, kind_of, search_positions
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
 
@@ -31,8 +31,11 @@ Tracer = Callable[[str, str, Sequence[Any], float], None]
 """Called after every statement with ``(database, sql, params, seconds)``, where ``database`` is
 ``"duckdb"`` (search) or ``"sqlite"`` (the object store): ``Catalog.open(p, tracer=print)``."""
 
+T = TypeVar("T")
+
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
+_QUERY_CACHE_SIZE = 256
 
 
 class Catalog:
@@ -53,6 +56,8 @@ class Catalog:
         self._tracer = tracer
         self._local = threading.local()
         self._markets: dict[int, tuple[str, ...]] = {}
+        self._token_cache: dict[tuple[str, ...], list[list[str]]] = {}
+        self._hash_cache: dict[tuple[str, ...], dict[int, str]] = {}
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -354,10 +359,32 @@ class Catalog:
     # -- search ----------------------------------------------------------------------------
 
     def _tokenize(self, values: list[str]) -> list[list[str]]:
+        """Search tokens of each value, by the same SQL macro the build indexed names with."""
         if not values:
             return []
-        rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda v: ls_tokens(v))", [values])
-        return [list(tokens) for tokens in rows[0][0]]
+        key = tuple(values)
+        found = self._token_cache.get(key)
+        if found is None:
+            rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda v: ls_tokens(v))", [values])
+            found = self._remember(self._token_cache, key, [list(tokens) for tokens in rows[0][0]])
+        return found
+
+    def _term_hashes(self, tokens: list[str]) -> dict[int, str]:
+        """The postings key (DuckDB's hash) of each token."""
+        key = tuple(tokens)
+        found = self._hash_cache.get(key)
+        if found is None:
+            rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda t: hash(t))", [tokens])
+            found = self._remember(self._hash_cache, key, dict(zip(rows[0][0], tokens)))
+        return found
+
+    @staticmethod
+    def _remember(cache: dict[Any, Any], key: Any, value: T) -> T:
+        # Searches come in bursts for one query (a page per type): a small cache saves DuckDB trips.
+        if len(cache) >= _QUERY_CACHE_SIZE:
+            cache.clear()
+        cache[key] = value
+        return value
 
     def search(
         self,
@@ -416,8 +443,9 @@ class Catalog:
                     raise QueryRejected(query.text, "no word to search by; add words or a track:, album: or artist: filter")
                 return [], 0
             return self._rank_exact(restrict, search_type, limit, offset)
+        runs = self._store.term_runs(kind_of(search_type), self._term_hashes(sorted({c.token for c in conditions})))
         page = search_positions(
-            self._fetch, search_type, conditions, year=query.year, restrict_to=restrict, limit=limit, offset=offset
+            self._fetch, search_type, conditions, runs, year=query.year, restrict_to=restrict, limit=limit, offset=offset
         )
         return page.positions, page.total
 

@@ -102,6 +102,14 @@ _TABLES: list[tuple[str, str, str]] = [
         "SELECT artist_pos, rowid, album_group, album_pos FROM artist_albums ORDER BY rowid",
     ),
     (
+        "term_runs",
+        """CREATE TABLE term_runs (kind INTEGER NOT NULL, term INTEGER NOT NULL, field INTEGER NOT NULL,
+           start INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, term, field)) WITHOUT ROWID""",
+        # DuckDB's hash() is unsigned 64-bit, SQLite's integers signed: shift into range.
+        f"""SELECT kind, (term::HUGEINT - {2**63})::BIGINT AS term, field, start, n FROM term_ranges
+            ORDER BY kind, term, field""",
+    ),
+    (
         "artist_top_tracks",
         "CREATE TABLE artist_top_tracks (artist_pos INTEGER PRIMARY KEY, positions TEXT NOT NULL)",
         "SELECT artist_pos, array_to_string(positions, ',') FROM artist_top_tracks ORDER BY artist_pos",
@@ -122,7 +130,7 @@ _AUDIO_FEATURES_TABLE = (
 WEIGHED_BY = {
     "markets": "available_markets", "artists": "artists", "artist_ids": "artists", "albums": "albums",
     "album_ids": "albums", "upcs": "albums", "tracks": "tracks", "track_ids": "tracks", "isrcs": "tracks",
-    "artist_albums": "artist_albums", "artist_top_tracks": "artists", "audio_features": "track_audio_features",
+    "artist_albums": "artist_albums", "term_runs": "tracks", "artist_top_tracks": "artists", "audio_features": "track_audio_features",
 }  # fmt: skip
 
 
@@ -260,6 +268,17 @@ class ObjectStore:
         )
         total = self._fetch(f"SELECT count(*) FROM artist_albums WHERE {where}", [artist_pos, *groups])[0][0]
         return page, total
+
+    def term_runs(self, kind: int, terms: dict[int, str]) -> dict[tuple[str, int], tuple[int, int]]:
+        """Postings runs ``(start, count)`` by (token, field) for tokens given by their DuckDB hash."""
+        found: dict[tuple[str, int], tuple[int, int]] = {}
+        for chunk in _chunks(sorted(terms)):
+            for term, field, start, count in self._fetch(
+                f"SELECT term, field, start, n FROM term_runs WHERE kind = ? AND term IN ({', '.join('?' * len(chunk))})",
+                [kind, *(h - 2**63 for h in chunk)],
+            ):
+                found[(terms[term + 2**63], field)] = (start, count)
+        return found
 
     def top_track_positions(self, artist_pos: int) -> list[int]:
         rows = self._fetch("SELECT positions FROM artist_top_tracks WHERE artist_pos = ?", [artist_pos])

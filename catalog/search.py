@@ -1,14 +1,16 @@
 """Ranked search over the catalog's term postings, never scanning a whole table.
 
 Each search term (a token in a field) owns one contiguous run of rows in ``track_terms``,
-``album_terms`` or ``artist_terms``, sorted by popularity; ``term_ranges`` says where the run is.
-A query is a list of conditions (every word must match one of its fields); the rarest condition
-drives, the others filter by joining their runs, and a match scores ``1 / field length`` per
-condition, so "Substance" beats "Substance Abuse (Remix)" and popularity breaks ties.
+``album_terms`` or ``artist_terms`` (DuckDB), sorted by popularity; the object store's
+``term_runs`` says where each run is. A query is a list of conditions (every word must match one of
+its fields); the rarest condition drives, the others filter by joining their runs, and a match
+scores ``1 / field length`` per condition, so "Substance" beats "Substance Abuse (Remix)" and
+popularity breaks ties.
 
-Work is bounded whatever the catalog size: the driving run is cut to its ``DRIVER_ROWS`` most
-popular rows and every other run to ``FILTER_ROWS``, so a query of very common words ranks only
-among the most popular items holding them.
+Work is bounded whatever the catalog size. A condition whose runs hold more than ``FILTER_ROWS``
+rows is a stop word ("the", "love" in a big catalog): it does not filter, as in any search engine,
+unless every condition is one, and then the rarest drives, cut to its ``DRIVER_ROWS`` most popular
+rows, so a query of only very common words ranks among the most popular items holding them.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from .query import Query
 FIELD_NAME, FIELD_ARTIST, FIELD_ALBUM, FIELD_GENRE = 1, 2, 3, 4
 KIND_TRACK, KIND_ALBUM, KIND_ARTIST = 1, 2, 3
 
-DRIVER_ROWS = 100_000
-FILTER_ROWS = 2_000_000
-MAX_CONDITIONS = 8
+DRIVER_ROWS = 20_000
+FILTER_ROWS = 200_000
+MAX_CONDITIONS = 6
 
 SearchType = Literal["track", "album", "artist"]
 SEARCH_TYPES: tuple[SearchType, ...] = ("track", "album", "artist")
 
 Fetch = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+Run = tuple[int, int]
+"""(first row, row count) of one term's postings in one field."""
 
 _KIND = {"track": KIND_TRACK, "album": KIND_ALBUM, "artist": KIND_ARTIST}
 _TERMS_TABLE = {"track": "track_terms", "album": "album_terms", "artist": "artist_terms"}
@@ -85,10 +89,15 @@ def conditions_for(query: Query, search_type: SearchType, tokenize: Callable[[li
     return list(dict.fromkeys(conditions))
 
 
+def kind_of(search_type: SearchType) -> int:
+    return _KIND[search_type]
+
+
 def search_positions(
     fetch: Fetch,
     search_type: SearchType,
     conditions: list[Condition],
+    runs_of: dict[tuple[str, int], Run],
     *,
     year: tuple[int, int] | None,
     restrict_to: list[int] | None,
@@ -97,24 +106,14 @@ def search_positions(
 ) -> SearchPage:
     """Row positions (in the type's main table) of one page of ranked matches.
 
-    ``restrict_to`` limits matches to these positions (from exact ``isrc:``/``upc:`` filters).
+    ``runs_of`` maps (token, field) to its postings run for this type; ``restrict_to`` limits
+    matches to these positions (from exact ``isrc:``/``upc:`` filters).
     """
-    kind = _KIND[search_type]
     table = _TERMS_TABLE[search_type]
-    tokens = sorted({c.token for c in conditions})
-    ranges: dict[tuple[str, int], tuple[int, int]] = {}
-    for token, field, start, count in fetch(
-        """SELECT t.token, r.field, r.start, r.n
-           FROM term_ranges r JOIN (SELECT unnest(?::VARCHAR[]) AS token) t ON r.term = hash(t.token)
-           WHERE r.kind = ?""",
-        [tokens, kind],
-    ):
-        ranges[(token, field)] = (start, count)
-    runs = [[ranges[(c.token, f)] for f in c.fields if (c.token, f) in ranges] for c in conditions]
+    runs = [[runs_of[(c.token, f)] for f in c.fields if (c.token, f) in runs_of] for c in conditions]
     if any(not r for r in runs):
         return SearchPage([], 0)
-    # The rarest words decide; beyond MAX_CONDITIONS the commonest add cost, not precision.
-    order = sorted(range(len(runs)), key=lambda i: sum(n for _, n in runs[i]))[:MAX_CONDITIONS]
+    order = _deciding_conditions([sum(n for _, n in r) for r in runs])
     ctes: list[str] = []
     params: list[Any] = []
     for rank, i in enumerate(order):
@@ -123,9 +122,11 @@ def search_positions(
         for start, count in runs[i]:
             parts.append(f"SELECT pos, field_len, popularity, year FROM {table} WHERE rowid BETWEEN ? AND ?")
             params += [start, start + min(count, cap) - 1]
+        # Filter rows are cut down to the driver's positions before anything else is done with them.
+        only_driven = " WHERE pos IN (SELECT pos FROM c0)" if rank else ""
         ctes.append(
             f"c{rank} AS (SELECT pos, max(1.0 / field_len) AS w, max(popularity) AS pop, max(year) AS year "
-            f"FROM ({' UNION ALL '.join(parts)}) GROUP BY pos)"
+            f"FROM ({' UNION ALL '.join(parts)}){only_driven} GROUP BY pos)"
         )
     joins = " ".join(f"JOIN c{rank} USING (pos)" for rank in range(1, len(order)))
     score = " + ".join(f"c{rank}.w" for rank in range(len(order)))
@@ -147,6 +148,13 @@ def search_positions(
         total = 0 if offset == 0 else _count(fetch, sql, params)
         return SearchPage([], total)
     return SearchPage([r[0] for r in rows], rows[0][1])
+
+
+def _deciding_conditions(sizes: list[int]) -> list[int]:
+    """Indexes of the conditions that filter, rarest first (see the module docstring)."""
+    rarest = sorted(range(len(sizes)), key=lambda i: sizes[i])
+    selective = [i for i in rarest if sizes[i] <= FILTER_ROWS]
+    return (selective or rarest[:1])[:MAX_CONDITIONS]
 
 
 def _count(fetch: Fetch, sql: str, params: list[Any]) -> int:
