@@ -47,7 +47,10 @@ def picard_plugin_command(do_install: bool, plugins_dir: Path | None, zip_path: 
         except (PluginInstallError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Installed the plugin in {target}.")
-        click.echo('Enable "Local Spotify catalog" in Picard (Options > Plugins), then run: localspotify serve')
+        click.echo(
+            'Enable it in Picard (Options > Plugins, or: picard-cli plugins enable "Local Spotify catalog"), '
+            "then run: localspotify serve"
+        )
     if zip_path is None and not do_install:
         click.echo(f"Plugin folder:          {PLUGIN_DIR}")
         click.echo(f"Picard plugins3 folder: {default_plugins_dir()}")

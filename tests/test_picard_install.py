@@ -218,3 +218,18 @@ def test_loading_the_plugin_imports_only_picard_pyqt_and_the_standard_library(tm
     foreign = top_level - set(sys.stdlib_module_names) - {"picard", "PyQt6", "sip"}
     assert foreign == set(), foreign
     assert f"picard.plugins.{FOLDER}.transport" in loaded["new"]  # the plugin did load its modules
+
+
+def test_docs_cover_every_tag_option_and_command_flag():
+    from picard_plugin.settings import AUDIO_FEATURES
+    from picard_plugin.tags import SPOTIFY_TAGS
+
+    docs = (PLUGIN_DIR.parent / "docs" / "picard.md").read_text()
+    for tag in SPOTIFY_TAGS:
+        assert f"`{tag}`" in docs or tag in docs, tag
+    for feature in AUDIO_FEATURES:
+        assert feature in docs, feature
+    for flag in ("--install", "--zip", "--plugins-dir"):
+        assert flag in docs and flag in CliRunner().invoke(picard_plugin_command, ["--help"]).output, flag
+    for route in ("picard-cli plugins install https://", "picard-cli plugins install /path", "plugins3"):
+        assert route in docs, route
