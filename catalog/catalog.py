@@ -23,7 +23,7 @@ from .ids import parse_id, require_id
 from .objectstore import ObjectStore, store_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
-from .search import SEARCH_TYPES, SearchType, conditions_for, kind_of, search_positions
+from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_NAME, SEARCH_TYPES, Condition, SearchType, conditions_for, kind_of, search_positions
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
 
@@ -445,9 +445,43 @@ class Catalog:
             return self._rank_exact(restrict, search_type, limit, offset)
         runs = self._store.term_runs(kind_of(search_type), self._term_hashes(sorted({c.token for c in conditions})))
         page = search_positions(
-            self._fetch, search_type, conditions, runs, year=query.year, restrict_to=restrict, limit=limit, offset=offset
+            self._fetch,
+            search_type,
+            conditions,
+            runs,
+            lambda positions, unchecked: self._meeting(search_type, positions, unchecked),
+            year=query.year,
+            restrict_to=restrict,
+            limit=limit,
+            offset=offset,
         )
         return page.positions, page.total
+
+    def _meeting(self, search_type: SearchType, positions: list[int], conditions: list[Condition]) -> set[int]:
+        """The positions whose own words (name, artists, album name) meet every condition."""
+        texts: dict[int, dict[int, list[str]]] = {}
+        if search_type == "artist":
+            for pos, row in self._artists_at(positions).items():
+                texts[pos] = {FIELD_NAME: [row["name"] or ""]}
+        else:
+            rows = self._store.rows_at("tracks" if search_type == "track" else "albums", positions)
+            albums = self._albums_at(r["album_pos"] for r in rows.values()) if search_type == "track" else {}
+            for pos, row in rows.items():
+                fields = {FIELD_NAME: [row["name"] or ""], FIELD_ARTIST: [a["name"] for a in objects.unpack_artists(row["artists"])]}
+                if search_type == "track":
+                    fields[FIELD_ALBUM] = [albums[row["album_pos"]]["name"] or ""]
+                texts[pos] = fields
+        flat = [text for fields in texts.values() for values in fields.values() for text in values]
+        token_lists = iter(self._tokenize(flat))
+        words = {
+            pos: {field: {t for _ in values for t in next(token_lists)} for field, values in fields.items()}
+            for pos, fields in texts.items()
+        }
+        return {
+            pos
+            for pos, fields in words.items()
+            if all(any(c.token in fields.get(f, ()) for f in c.fields) for c in conditions)
+        }
 
     def _exact_positions(self, query: Query, search_type: SearchType) -> list[int] | None:
         """Positions matching every isrc:/upc: filter, or None when the type has no such filter."""

@@ -7,10 +7,12 @@ its fields); the rarest condition drives, the others filter by joining their run
 scores ``1 / field length`` per condition, so "Substance" beats "Substance Abuse (Remix)" and
 popularity breaks ties.
 
-Work is bounded whatever the catalog size. A condition whose runs hold more than ``FILTER_ROWS``
-rows is a stop word ("the", "love" in a big catalog): it does not filter, as in any search engine,
-unless every condition is one, and then the rarest drives, cut to its ``DRIVER_ROWS`` most popular
-rows, so a query of only very common words ranks among the most popular items holding them.
+Work is bounded whatever the catalog size. The rarest condition always drives, cut to its
+``DRIVER_ROWS`` most popular rows (so a query of only very common words ranks among the most
+popular items holding them). The next rarest filter in SQL while their runs fit in ``QUERY_ROWS``
+rows in all; the commoner ones ("the", "love" in a big catalog) are checked afterwards against the
+words of the best-ranked candidates only (see :func:`search_positions`), so every result still
+holds every word, and the total is then an estimate, as Spotify's is.
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ FIELD_NAME, FIELD_ARTIST, FIELD_ALBUM, FIELD_GENRE = 1, 2, 3, 4
 KIND_TRACK, KIND_ALBUM, KIND_ARTIST = 1, 2, 3
 
 DRIVER_ROWS = 20_000
-FILTER_ROWS = 200_000
+QUERY_ROWS = 150_000
 MAX_CONDITIONS = 6
+# Candidates checked per page when some conditions are left to the check: a few pages' worth.
+CHECKED_CANDIDATES = 200
 
 SearchType = Literal["track", "album", "artist"]
 SEARCH_TYPES: tuple[SearchType, ...] = ("track", "album", "artist")
 
 Fetch = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+Check = Callable[[list[int], list["Condition"]], set[int]]
+"""``check(positions, conditions)`` → the positions whose own words meet every condition."""
 Run = tuple[int, int]
 """(first row, row count) of one term's postings in one field."""
 
@@ -98,6 +104,7 @@ def search_positions(
     search_type: SearchType,
     conditions: list[Condition],
     runs_of: dict[tuple[str, int], Run],
+    check: Check,
     *,
     year: tuple[int, int] | None,
     restrict_to: list[int] | None,
@@ -107,21 +114,22 @@ def search_positions(
     """Row positions (in the type's main table) of one page of ranked matches.
 
     ``runs_of`` maps (token, field) to its postings run for this type; ``restrict_to`` limits
-    matches to these positions (from exact ``isrc:``/``upc:`` filters).
+    matches to these positions (from exact ``isrc:``/``upc:`` filters). Conditions too common to
+    filter in SQL are left to ``check`` on the best-ranked candidates.
     """
     table = _TERMS_TABLE[search_type]
     runs = [[runs_of[(c.token, f)] for f in c.fields if (c.token, f) in runs_of] for c in conditions]
     if any(not r for r in runs):
         return SearchPage([], 0)
-    order = _deciding_conditions([sum(n for _, n in r) for r in runs])
+    order = _filtering_conditions([sum(n for _, n in r) for r in runs], [FIELD_GENRE in c.fields for c in conditions])
+    unchecked = [conditions[i] for i in range(len(conditions)) if i not in order]
     ctes: list[str] = []
     params: list[Any] = []
     for rank, i in enumerate(order):
-        cap = DRIVER_ROWS if rank == 0 else FILTER_ROWS
         parts = []
         for start, count in runs[i]:
             parts.append(f"SELECT pos, field_len, popularity, year FROM {table} WHERE rowid BETWEEN ? AND ?")
-            params += [start, start + min(count, cap) - 1]
+            params += [start, start + (min(count, DRIVER_ROWS) if rank == 0 else count) - 1]
         # Filter rows are cut down to the driver's positions before anything else is done with them.
         only_driven = " WHERE pos IN (SELECT pos FROM c0)" if rank else ""
         ctes.append(
@@ -143,6 +151,8 @@ def search_positions(
         f"{'WHERE ' + ' AND '.join(where) if where else ''} "
         f"ORDER BY {score} DESC, c0.pop DESC, c0.pos LIMIT ? OFFSET ?"
     )
+    if unchecked:
+        return _checked_page(fetch, sql, params, unchecked, check, limit, offset)
     rows = fetch(sql, params + [limit, offset])
     if not rows:
         total = 0 if offset == 0 else _count(fetch, sql, params)
@@ -150,11 +160,36 @@ def search_positions(
     return SearchPage([r[0] for r in rows], rows[0][1])
 
 
-def _deciding_conditions(sizes: list[int]) -> list[int]:
-    """Indexes of the conditions that filter, rarest first (see the module docstring)."""
+def _checked_page(
+    fetch: Fetch, sql: str, params: list[Any], unchecked: list[Condition], check: Check, limit: int, offset: int
+) -> SearchPage:
+    """One page of the candidates that also meet the conditions SQL left out, in rank order."""
+    window = max(CHECKED_CANDIDATES, 2 * (offset + limit))
+    rows = fetch(sql, params + [window, 0])
+    if not rows:
+        return SearchPage([], 0)
+    candidates = [r[0] for r in rows]
+    kept = check(candidates, unchecked)
+    matches = [p for p in candidates if p in kept]
+    sql_total = rows[0][1]
+    # Past the checked window only the share that passed the check is known.
+    total = len(matches) if sql_total <= window else round(sql_total * len(matches) / window)
+    return SearchPage(matches[offset : offset + limit], max(total, len(matches)))
+
+
+def _filtering_conditions(sizes: list[int], is_genre: list[bool]) -> list[int]:
+    """Indexes of the conditions SQL filters by, rarest first (see the module docstring).
+
+    Genre conditions always filter in SQL: the words of a result do not show its artists' genres.
+    """
     rarest = sorted(range(len(sizes)), key=lambda i: sizes[i])
-    selective = [i for i in rarest if sizes[i] <= FILTER_ROWS]
-    return (selective or rarest[:1])[:MAX_CONDITIONS]
+    chosen = rarest[:1]
+    budget = QUERY_ROWS - min(sizes[rarest[0]], DRIVER_ROWS)
+    for i in rarest[1:]:
+        if is_genre[i] or (sizes[i] <= budget and len(chosen) < MAX_CONDITIONS):
+            chosen.append(i)
+            budget -= sizes[i]
+    return chosen
 
 
 def _count(fetch: Fetch, sql: str, params: list[Any]) -> int:
