@@ -27,6 +27,7 @@ from catalog import Catalog, __version__
 from catalog.cli import default_catalog_path
 from catalog.ids import Kind, require_id
 
+from .docs import assets_version, install_offline_docs
 from .errors import ErrorResponse, install_error_handlers
 from .middleware import MAX_BODY_BYTES, MAX_QUERY_BYTES, ConditionalGet, RequestLimits, StripTrailingSlash
 
@@ -74,16 +75,25 @@ def create_app(catalog: str | Path | Catalog, *, base_url: str | None = None) ->
         if owned:
             cat.close()
 
-    app = FastAPI(title="localspotify", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="localspotify",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served by install_offline_docs, without a CDN
+        redoc_url=None,
+    )
     app.state.catalog = cat
     app.state.base_url = base_url.rstrip("/") if base_url else None
     app.include_router(api, prefix=API_PREFIX)
     app.include_router(api, include_in_schema=False)
     app.include_router(accounts)
     install_error_handlers(app)
+    install_offline_docs(app)
     # Added innermost first: limits run before anything else, gzip last before the routes.
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
-    app.add_middleware(ConditionalGet, seed=f"{__version__} {cat.path} {cat.meta.get('built_at')} {base_url}")
+    seed = f"{__version__} {cat.path} {cat.meta.get('built_at')} {base_url} docs {assets_version()}"
+    app.add_middleware(ConditionalGet, seed=seed)
     app.add_middleware(StripTrailingSlash)
     app.add_middleware(RequestLimits)
     return app
