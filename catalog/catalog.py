@@ -457,8 +457,9 @@ class Catalog:
         )
         return page.positions, page.total
 
-    def _meeting(self, search_type: SearchType, positions: list[int], conditions: list[Condition]) -> set[int]:
-        """The positions whose own words (name, artists, album name) meet every condition."""
+    def _meeting(self, search_type: SearchType, positions: list[int], conditions: list[Condition]) -> dict[int, float]:
+        """The positions whose own words (name, artists, album name) meet every condition, with the
+        score the conditions add: ``1 / field length`` each, the best field counting."""
         texts: dict[int, dict[int, list[str]]] = {}
         if search_type == "artist":
             for pos, row in self._artists_at(positions).items():
@@ -471,17 +472,20 @@ class Catalog:
                 if search_type == "track":
                     fields[FIELD_ALBUM] = [albums[row["album_pos"]]["name"] or ""]
                 texts[pos] = fields
-        flat = [text for fields in texts.values() for values in fields.values() for text in values]
-        token_lists = iter(self._tokenize(flat))
-        words = {
-            pos: {field: {t for _ in values for t in next(token_lists)} for field, values in fields.items()}
-            for pos, fields in texts.items()
-        }
-        return {
-            pos
-            for pos, fields in words.items()
-            if all(any(c.token in fields.get(f, ()) for f in c.fields) for c in conditions)
-        }
+        token_lists = iter(self._tokenize([text for fields in texts.values() for values in fields.values() for text in values]))
+        scores: dict[int, float] = {}
+        for pos, fields in texts.items():
+            # A field with several values (artists) is indexed value by value, as the build does.
+            words = {field: [next(token_lists) for _ in values] for field, values in fields.items()}
+            score = 0.0
+            for condition in conditions:
+                weights = [1 / len(tokens) for f in condition.fields for tokens in words.get(f, ()) if condition.token in tokens]
+                if not weights:
+                    break
+                score += max(weights)
+            else:
+                scores[pos] = score
+        return scores
 
     def _exact_positions(self, query: Query, search_type: SearchType) -> list[int] | None:
         """Positions matching every isrc:/upc: filter, or None when the type has no such filter."""

@@ -31,13 +31,15 @@ QUERY_ROWS = 150_000
 MAX_CONDITIONS = 6
 # Candidates checked per page when some conditions are left to the check: a few pages' worth.
 CHECKED_CANDIDATES = 200
+MAX_CHECKED_CANDIDATES = 3_200
 
 SearchType = Literal["track", "album", "artist"]
 SEARCH_TYPES: tuple[SearchType, ...] = ("track", "album", "artist")
 
 Fetch = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
-Check = Callable[[list[int], list["Condition"]], set[int]]
-"""``check(positions, conditions)`` → the positions whose own words meet every condition."""
+Check = Callable[[list[int], list["Condition"]], dict[int, float]]
+"""``check(positions, conditions)`` → the positions whose own words meet every condition, with
+the score those conditions add (``1 / field length`` each, as in SQL)."""
 Run = tuple[int, int]
 """(first row, row count) of one term's postings in one field."""
 
@@ -147,7 +149,7 @@ def search_positions(
         params.append(restrict_to)
     sql = (
         f"WITH {', '.join(ctes)} "
-        f"SELECT c0.pos, count(*) OVER () AS total FROM c0 {joins} "
+        f"SELECT c0.pos, count(*) OVER () AS total, {score} AS score, c0.pop FROM c0 {joins} "
         f"{'WHERE ' + ' AND '.join(where) if where else ''} "
         f"ORDER BY {score} DESC, c0.pop DESC, c0.pos LIMIT ? OFFSET ?"
     )
@@ -163,18 +165,22 @@ def search_positions(
 def _checked_page(
     fetch: Fetch, sql: str, params: list[Any], unchecked: list[Condition], check: Check, limit: int, offset: int
 ) -> SearchPage:
-    """One page of the candidates that also meet the conditions SQL left out, in rank order."""
+    """One page of the candidates that also meet the conditions SQL left out, ranked by the full
+    score. The window of checked candidates grows while it holds too few matches for the page."""
     window = max(CHECKED_CANDIDATES, 2 * (offset + limit))
-    rows = fetch(sql, params + [window, 0])
-    if not rows:
-        return SearchPage([], 0)
-    candidates = [r[0] for r in rows]
-    kept = check(candidates, unchecked)
-    matches = [p for p in candidates if p in kept]
-    sql_total = rows[0][1]
+    while True:
+        rows = fetch(sql, params + [window, 0])
+        if not rows:
+            return SearchPage([], 0)
+        extra = check([r[0] for r in rows], unchecked)
+        sql_total = rows[0][1]
+        if len(extra) >= offset + limit or sql_total <= window or window >= MAX_CHECKED_CANDIDATES:
+            break
+        window *= 4
+    ranked = sorted((r for r in rows if r[0] in extra), key=lambda r: (-(r[2] + extra[r[0]]), -r[3], r[0]))
     # Past the checked window only the share that passed the check is known.
-    total = len(matches) if sql_total <= window else round(sql_total * len(matches) / window)
-    return SearchPage(matches[offset : offset + limit], max(total, len(matches)))
+    total = len(ranked) if sql_total <= window else round(sql_total * len(ranked) / window)
+    return SearchPage([r[0] for r in ranked[offset : offset + limit]], max(total, len(ranked)))
 
 
 def _filtering_conditions(sizes: list[int], is_genre: list[bool]) -> list[int]:

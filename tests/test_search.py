@@ -155,3 +155,24 @@ def test_long_titles_are_searched_by_their_rarest_words(sample_catalog: Catalog)
     title = "In Search of Sunrise 18 (mixed by Markus Schulz, Matt Fax & Dennis Sheperd)"
     result = sample_catalog.search(f'album:"{title}"', ["album"])
     assert names(result, "albums") == [title]
+
+
+@pytest.mark.parametrize(
+    "q, kind", [("night remix", "track"), ("blue sky", "track"), ("my heart", "track"), ("love me", "album")]
+)
+def test_words_left_to_the_check_match_the_same_items(
+    synthetic_catalog: Catalog, monkeypatch: pytest.MonkeyPatch, q: str, kind: str
+) -> None:
+    """With a row budget too small for any filter, every word but the rarest is checked on the
+    candidates' own words instead of in SQL: the same items come back, in the same order."""
+    import catalog.search as search
+
+    key = f"{kind}s"
+    filtered = synthetic_catalog.search(q, [kind], limit=50)[key]
+    assert filtered["total"] > 0
+    monkeypatch.setattr(search, "QUERY_ROWS", 0)
+    # A window as large as the driver's run, so that nothing is cut and the results must agree.
+    monkeypatch.setattr(search, "CHECKED_CANDIDATES", search.DRIVER_ROWS)
+    checked = synthetic_catalog.search(q, [kind], limit=50)[key]
+    assert [i["id"] for i in checked["items"]] == [i["id"] for i in filtered["items"]]
+    assert checked["total"] == filtered["total"]
