@@ -67,7 +67,9 @@ def test_workers_share_one_catalog_and_stop_gracefully(sample_catalog_path: Path
     )
     try:
         url = f"http://127.0.0.1:{port}/v1/albums/{SUBSTANCE}"
-        deadline = time.monotonic() + 30
+        # Only a guard against a server that never starts: two workers importing FastAPI and
+        # DuckDB can take long on a loaded 2-core machine.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 response = requests.get(url, timeout=5)
