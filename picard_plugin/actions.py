@@ -110,8 +110,11 @@ class FileLookup:
             self._failed(error or LocalSpotifyError("no answer"))
             return
         settings = self.plugin.settings()
+        written = 0
         for key, pair in fit.pairs.items():
             file = self.files[key]
+            if file.state == File.State.REMOVED:  # removed from Picard while we looked
+                continue
             tags = album_track_tags(
                 pair.track,
                 fit.album,
@@ -123,6 +126,7 @@ class FileLookup:
             )
             apply_tags(file.metadata, tags)
             file.update()
+            written += 1
         if self.cluster is not None:
             # The cluster now stands for the Spotify album: show it under that name.
             self.cluster.metadata["album"] = fit.album.get("name") or self.cluster.metadata["album"]
@@ -132,7 +136,7 @@ class FileLookup:
         self.outcome = "applied"
         album = fit.album
         self.plugin.status(
-            f"Local Spotify catalog: {len(fit.pairs)} of {len(self.files)} files tagged as “{album.get('name')}” "
+            f"Local Spotify catalog: {written} of {len(self.files)} files tagged as “{album.get('name')}” "
             f"({album.get('id')}); review and save them"
         )
 

@@ -181,6 +181,8 @@ class LocalSpotifyOptionsPage(OptionsPage):
             return found
 
         def done(result: Any, error: LocalSpotifyError | None) -> None:
+            if hasattr(transport, "close"):
+                transport.close()  # an in-process catalog opened just for this question
             text = str(error) if error is not None else f"The catalog answers ({transport.describe()})."
             try:
                 self.test_result.setText(text)

@@ -99,12 +99,15 @@ def read_settings(config: Mapping[str, Any] | Any) -> Settings:
 
     transport = str(get("transport"))
     genre_mode = str(get("genre_mode"))
+    server_url = str(get("server_url")).strip().rstrip("/") or DEFAULT_SERVER_URL
+    if "://" not in server_url:  # "localhost:8000" as people type it
+        server_url = "http://" + server_url
     features = get("audio_features")
     if isinstance(features, str):
         features = [features]
     return Settings(
         transport=transport if transport in TRANSPORTS else TRANSPORT_SERVER,
-        server_url=str(get("server_url")).strip().rstrip("/") or DEFAULT_SERVER_URL,
+        server_url=server_url,
         catalog_path=str(get("catalog_path")).strip(),
         enrich_tracks=bool(get("enrich_tracks")),
         write_ids=bool(get("write_ids")),

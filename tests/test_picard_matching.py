@@ -443,6 +443,7 @@ def test_read_settings_falls_back_to_defaults():
     assert settings.server_url == "http://h:1"
     assert settings.audio_features == ("energy",)
     assert read_settings({}) == Settings()
+    assert read_settings({"server_url": "localhost:8000"}).server_url == "http://localhost:8000"
 
 
 def test_clues_from_metadata_like_objects():
