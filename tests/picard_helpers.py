@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -44,8 +45,18 @@ SHALLOW_EDITIONS = ("59h727IciPDdyh4bdd0WWT", "0gvbUOhSJofzDL1DE9uWZq")
 one Spotify serves: popularity 42 against 0)."""
 OUTRUN = "3bRM4GQgoFjBRRzhp87Ugb"
 """Kavinsky, "OutRun": its "Nightcall" carries the ISRC of the more popular "Nightcall" EP's."""
-CLOSED_PORT_URL = "http://127.0.0.1:9"
-"""A server URL where nothing listens (the discard port, never bound here)."""
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that was free a moment ago and that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+CLOSED_PORT = _closed_port()
+CLOSED_PORT_URL = f"http://127.0.0.1:{CLOSED_PORT}"
+"""A server URL where nothing listens: "the server is not running"."""
 
 
 def mbid(kind: str, key: str) -> str:

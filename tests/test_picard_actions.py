@@ -225,7 +225,7 @@ def test_server_down_is_reported_and_nothing_changes(picard: PicardSession, samp
     (lookup,) = finished(run_action(picard, "file", files))
     assert lookup.outcome == "failed"
     assert all(f.state.name == "NORMAL" for f in files)
-    assert "no server answers at http://127.0.0.1:9" in picard.status_message()
+    assert f"no server answers at {CLOSED_PORT_URL}" in picard.status_message()
 
 
 def test_album_action_enriches_a_loaded_album_and_its_files(
@@ -296,4 +296,4 @@ def test_options_page_test_button(picard: PicardSession, server_url: str, reacha
     if reachable:
         assert text == f"The catalog answers (the local server at {server_url})."
     else:
-        assert "no server answers at http://127.0.0.1:9 (connection refused)" in text
+        assert f"no server answers at {CLOSED_PORT_URL} (connection refused)" in text

@@ -17,6 +17,7 @@ import pytest
 
 from catalog import Catalog
 from tests.picard_helpers import (
+    CLOSED_PORT,
     CLOSED_PORT_URL,
     OUTRUN,
     SHALLOW_EDITIONS,
@@ -201,8 +202,8 @@ def test_server_down_says_how_to_start_it_and_picard_keeps_loading(picard: Picar
     assert len(album.tracks) == 24
     assert not any("spotify_track_id" in t.metadata for t in album.tracks)
     message = picard.status_message()
-    assert "no server answers at http://127.0.0.1:9 (connection refused)" in message
-    assert 'Start it with "localspotify serve --catalog PATH --port 9"' in message
+    assert f"no server answers at {CLOSED_PORT_URL} (connection refused)" in message
+    assert f'Start it with "localspotify serve --catalog PATH --port {CLOSED_PORT}"' in message
     assert any("localspotify serve" in m for m in picard.log.messages(logging.WARNING))
 
 

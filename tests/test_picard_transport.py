@@ -84,7 +84,7 @@ def test_server_transport_reports_an_unreachable_server(picard_session: PicardSe
     )
     assert results is None
     assert isinstance(error, errors.ServerUnreachable)
-    assert str(error).startswith("Local Spotify catalog: no server answers at http://127.0.0.1:9 (connection refused).")
+    assert str(error).startswith(f"Local Spotify catalog: no server answers at {CLOSED_PORT_URL} (connection refused).")
 
 
 def test_standalone_recordings_are_enriched_too(
