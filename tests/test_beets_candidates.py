@@ -17,7 +17,7 @@ from beets.autotag.source import Source
 from beets.library import Item
 
 from beetsplug.localspotify.audiofiles import album_file_specs, noisy_specs
-from beetsplug.localspotify.candidates import primary_artist, without_credits, without_edition
+from beetsplug.localspotify.candidates import FileAlbum, album_queries, primary_artist, without_credits, without_edition
 from tests.beets_helpers import plugin_session
 
 SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
@@ -144,6 +144,34 @@ def test_track_ids_pick_the_edition_that_shares_the_upc(plugin, sample_catalog):
         item.barcode = "5055489278100"
     found = plugin.candidates(items, "Yonderboi", "Shallow and Profound", False)
     assert [a.album_id for a in found] == [SHALLOW_OTHER]
+
+
+def test_the_loosest_album_query_comes_first():
+    # Searches match every word: the shortened name and first artist find what the full ones
+    # would, so the full ones are flagged to run only when that first page is full.
+    queries = album_queries(FileAlbum("Substance (Deluxe Edition)", "New Order feat. Arthur Baker", ()), [])
+    assert queries[0] == ('album:"Substance" artist:"New Order"', "album", False)
+    assert [narrower for query, kind, narrower in queries if kind == "album" and "artist:" in query] == [False, True, True, True]
+    assert ('album:"Substance"', "album", False) in queries
+
+
+def test_twin_editions_are_offered_but_not_applied_unasked(plugin, sample_catalog):
+    # Names, credits, date, label, titles and lengths are the same on both editions: clean
+    # tags cannot say which one they come from, so beets must ask rather than guess under -q.
+    proposal = tag_album(Source.from_items(_items(sample_catalog, SHALLOW_OTHER)))
+    assert {c.info.album_id for c in proposal.candidates[:2]} == {SHALLOW_POPULAR, SHALLOW_OTHER}
+    assert proposal.candidates[0].distance.distance == proposal.candidates[1].distance.distance > 0.04
+    assert proposal.recommendation == Recommendation.medium
+
+
+def test_track_ids_still_apply_one_twin(plugin, sample_catalog):
+    items = _items(sample_catalog, SHALLOW_OTHER)
+    full = sample_catalog.album(SHALLOW_OTHER)["tracks"]["items"]
+    for item, track in zip(items, full):
+        item.spotify_track_id = track["id"]
+    proposal = tag_album(Source.from_items(items))
+    assert proposal.candidates[0].info.album_id == SHALLOW_OTHER
+    assert proposal.recommendation == Recommendation.strong
 
 
 def test_barcode_finds_every_edition(plugin):

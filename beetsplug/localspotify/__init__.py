@@ -11,6 +11,7 @@ See docs/beets.md for the configuration and commands.
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -30,10 +31,11 @@ from catalog.types import Album, Track
 
 from . import mapping
 from .audiofiles import spotify_id_media_fields
-from .candidates import album_candidates, track_candidates
+from .candidates import album_candidates, indistinguishable, track_candidates
 from .history_command import PLAY_COUNT_TYPES, spotifyhistory_command
 
 if TYPE_CHECKING:
+    from beets.autotag.match import AlbumMatch
     from beets.importer import ImportSession
     from beets.library import Library
 
@@ -47,6 +49,8 @@ MB_ID_FIELDS = (
     "mb_albumartistid",
     "mb_albumartistids",
 )
+# Candidate lists remembered for the twin-edition penalty (one per album being matched).
+TWIN_MEMORY = 64
 # What `beet localspotify sync` refreshes (the offline spotifysync), besides `barcode`.
 SYNC_FIELDS = (
     "spotify_track_popularity",
@@ -118,6 +122,10 @@ class LocalSpotifyPlugin(MetadataSourcePlugin):
             self.add_media_field(field, descriptor)
         self.register_listener("import_begin", self._check_catalog)
         self.register_listener("write", self._keep_spotify_ids_out_of_mb_tags)
+        self.register_listener("album_matched", self._penalise_twin_editions)
+        # Album ids beets cannot tell apart for a group of files (keyed by the items' ids).
+        self._twins: collections.OrderedDict[frozenset[int], set[str]] = collections.OrderedDict()
+        self._twins_lock = threading.Lock()
 
     # -- the catalog ------------------------------------------------------------------------
 
@@ -209,7 +217,29 @@ class LocalSpotifyPlugin(MetadataSourcePlugin):
             return []
         found = album_candidates(cat, items, artist, album, limit=self.config["search_limit"].get(int))
         self._log.debug("{} candidate(s) for {} - {}", len(found), artist, album)
-        return [info for info in self._album_infos(cat, found) if info is not None]
+        infos = [info for info in self._album_infos(cat, found) if info is not None]
+        twins = indistinguishable(infos, items)
+        with self._twins_lock:
+            self._twins[frozenset(map(id, items))] = twins
+            while len(self._twins) > TWIN_MEMORY:
+                self._twins.popitem(last=False)
+        return infos
+
+    def _penalise_twin_editions(self, match: AlbumMatch) -> None:
+        """An album-id penalty for a candidate with a twin the files cannot tell it from.
+
+        beets would rate both editions equally (often distance 0) and ``-q`` would apply
+        whichever came first; which one the files are is unknown, so neither is a strong match
+        and the user is asked (the candidates list shows both). Like beets' ``mbpseudo`` plugin
+        this adjusts the match on ``album_matched``; beets 2.14 has no distance hook.
+        """
+        if match.info.data_source != self.data_source:
+            return
+        key = frozenset(map(id, [*match.mapping, *match.extra_items]))
+        with self._twins_lock:
+            twins = self._twins.get(key, set())
+        if match.info.album_id in twins:
+            match.distance.add("album_id", 1.0)
 
     def item_candidates(self, item: Item, artist: str, title: str) -> Iterable[TrackInfo]:
         if (cat := self._catalog_or_none()) is None:

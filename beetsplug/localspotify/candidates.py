@@ -10,9 +10,10 @@ carry none the catalog knows:
 2. Spotify track ids (``spotify_track_id`` / ``mb_trackid``): the albums most of them belong to;
 3. ISRCs: every track carrying them (``tracks_by_isrc``), then the albums most of them share;
 4. the barcode (``albums_by_upc``; editions may share one);
-5. names: ``album:`` + ``artist:`` searches, then fallbacks without edition suffixes
-   ("(Deluxe Edition)", " - Remastered 2015") or featured artists, the album alone, and the
-   files' track titles (which find the release even with a missing or wrong album tag).
+5. names: an ``album:`` + ``artist:`` search without edition suffix ("(Deluxe Edition)",
+   " - Remastered 2015") or featured artists, which finds everything the stricter variants would
+   (those run only when its page is full), then the album alone and the files' track titles
+   (which find the release even with a missing or wrong album tag).
 
 Whatever found them, candidates are ranked by a local score of album name, artist, track count
 and track titles/durations, so a small ``limit`` keeps the right one. Only public ``Catalog``
@@ -23,8 +24,10 @@ and the Python normaliser here serves only the local scoring.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections import Counter
+import weakref
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -37,6 +40,10 @@ VA_NAMES = frozenset({"various artists", "various", "va", "v a", "verschiedene i
 # Search results per query, and how many full albums are fetched for the final ranking.
 _SEARCH_PAGE = 10
 _MIN_FETCH = 10
+# Search results scoring this far below the best (0..1 quick score) are not fetched in full.
+_FETCH_MARGIN = 0.3
+# Seconds two editions' track lengths may differ by and still be twins (see ``indistinguishable``).
+_TWIN_LENGTH = 1.0
 # A text candidate this good (0..1) makes further fallback queries pointless.
 _GOOD_ENOUGH = 0.9
 # Words per searched value: the catalog refuses queries of more than 12 tokens.
@@ -163,8 +170,14 @@ def _count_similarity(files: FileAlbum, total: int) -> float:
 
 
 def quick_album_score(album: SimplifiedAlbum, files: FileAlbum) -> float:
-    """0..1 from what a search result carries: album name, artists, track count."""
-    name = similarity(without_edition(files.album), without_edition(album["name"])) if files.album else 0.5
+    """0..1 from what a search result carries: album name, artists, track count.
+
+    Names are compared without edition suffixes, the full names breaking ties between editions.
+    """
+    name = 0.5
+    if files.album:
+        name = 0.9 * similarity(without_edition(files.album), without_edition(album["name"]))
+        name += 0.1 * similarity(files.album, album["name"])
     artist = _artist_similarity(files.artist, album["artists"])
     return (3 * name + 2 * artist + _count_similarity(files, album["total_tracks"])) / 6
 
@@ -205,34 +218,84 @@ def track_score(track: Track, wanted: FileTrack, artist: str, album: str) -> flo
 # -- searching ----------------------------------------------------------------------------------
 
 
+# Recent search pages per catalog: beets asks again for the same files (``tag_album`` after a
+# preview, "search again", an album and then its items), and the catalog is read-only.
+_RECENT: weakref.WeakKeyDictionary[Catalog, OrderedDict[tuple[str, str], list[Any]]] = weakref.WeakKeyDictionary()
+_RECENT_SIZE = 256
+_RECENT_LOCK = threading.Lock()
+
+
 def _search(cat: Catalog, query: str, kind: str) -> list[Any]:
     """One page of search results; a query the catalog refuses (too many words) finds nothing."""
+    key = (query, kind)
+    with _RECENT_LOCK:
+        recent = _RECENT.setdefault(cat, OrderedDict())
+        if (found := recent.get(key)) is not None:
+            recent.move_to_end(key)
+            return found
     try:
-        return cat.search(query, [kind], limit=_SEARCH_PAGE)[f"{kind}s"]["items"]
+        found = cat.search(query, [kind], limit=_SEARCH_PAGE)[f"{kind}s"]["items"]
     except CatalogError:
-        return []
+        found = []
+    with _RECENT_LOCK:
+        recent[key] = found
+        while len(recent) > _RECENT_SIZE:
+            recent.popitem(last=False)
+    return found
 
 
-def album_queries(files: FileAlbum, items: Sequence[Tagged]) -> list[tuple[str, str]]:
-    """(query, type) pairs to try in order, most specific first, without repeats."""
-    albums = list(dict.fromkeys(a for a in (files.album, without_edition(files.album)) if a.strip()))
-    artists = list(dict.fromkeys(a for a in (files.artist, primary_artist(files.artist)) if a.strip()))
-    queries: list[tuple[str, str]] = []
+def _run_queries(cat: Catalog, queries: Sequence[tuple[str, str, bool]], score: Any) -> list[Any]:
+    """Run (query, type, narrower) searches in order until a result is good enough.
+
+    The first query is the loosest of its family: queries flagged ``narrower`` can only find
+    a subset of its results (searches match every word), so when its page is not full they are
+    skipped. Returns the results in search order.
+    """
+    results: list[Any] = []
+    complete = False
+    for number, (query, kind, narrower) in enumerate(queries):
+        if complete and narrower:
+            continue
+        page = _search(cat, query, kind)
+        results.extend(page)
+        complete = complete or (number == 0 and len(page) < _SEARCH_PAGE)
+        if max(map(score, page), default=0.0) >= _GOOD_ENOUGH:  # scores every result
+            break
+    return results
+
+
+def _unique(queries: Iterable[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    seen: set[tuple[str, str]] = set()
+    return [q for q in queries if q[:2] not in seen and not seen.add(q[:2])]  # type: ignore[func-returns-value]
+
+
+def album_queries(files: FileAlbum, items: Sequence[Tagged]) -> list[tuple[str, str, bool]]:
+    """(query, type, narrower) triples to try in order, without repeats.
+
+    Searches match every word, so the shortened album name with the first artist comes first:
+    it finds everything the full name and credit would, and an edition suffix or a guest the
+    catalog's name lacks costs no empty search. The stricter variants run only when its page is
+    full (the right release may have been cut off), then the album alone and track titles.
+    """
+    albums = list(dict.fromkeys(a for a in (without_edition(files.album), files.album) if a.strip()))
+    artists = list(dict.fromkeys(a for a in (primary_artist(files.artist), files.artist) if a.strip()))
+    queries: list[tuple[str, str, bool]] = []
+    for n, album in enumerate(albums):
+        for m, artist in enumerate(artists):
+            query = f"album:{_quoted(album, _MAX_ALBUM_WORDS)} artist:{_quoted(artist, _MAX_ARTIST_WORDS)}"
+            queries.append((query, "album", n + m > 0))
     for album in albums:
-        for artist in artists:
-            queries.append((f"album:{_quoted(album, _MAX_ALBUM_WORDS)} artist:{_quoted(artist, _MAX_ARTIST_WORDS)}", "album"))
-    for album in albums:
-        queries.append((f"album:{_quoted(album, _MAX_ALBUM_WORDS)}", "album"))
+        queries.append((f"album:{_quoted(album, _MAX_ALBUM_WORDS)}", "album", not artists and album != albums[0]))
     # Track titles find the release even when the album tag is missing or wrong.
     titled = [i for i in items if (i.get("title") or "").strip()][:3]
     for item in titled:
         title = _quoted(without_credits(item.get("title")), _MAX_TITLE_WORDS)
         track_artist = item.get("artist") or files.artist
         if track_artist and not is_various(track_artist):
-            queries.append((f"track:{title} artist:{_quoted(primary_artist(track_artist), _MAX_ARTIST_WORDS)}", "track"))
+            queries.append((f"track:{title} artist:{_quoted(primary_artist(track_artist), _MAX_ARTIST_WORDS)}", "track", False))
         elif files.album:
-            queries.append((f"track:{title} album:{_quoted(without_edition(files.album), _MAX_ALBUM_WORDS)}", "track"))
-    return list(dict.fromkeys(queries))
+            queries.append((f"track:{title} album:{_quoted(without_edition(files.album), _MAX_ALBUM_WORDS)}", "track", False))
+    return _unique(queries)
 
 
 def _ranked_albums(cat: Catalog, ids: Sequence[str], files: FileAlbum, limit: int) -> list[Album]:
@@ -280,14 +343,17 @@ def album_candidates(
             return sorted(found, key=lambda a: -album_score(a, files))[:limit]
 
     pool: dict[str, float] = {}
-    for query, kind in album_queries(files, items):
-        results = _search(cat, query, kind)
-        simplified = results if kind == "album" else [t["album"] for t in results]
-        for result in simplified:
-            pool.setdefault(result["id"], quick_album_score(result, files))
-        if pool and max(pool.values()) >= _GOOD_ENOUGH:
-            break
-    best = sorted(pool, key=lambda i: -pool[i])[: max(limit * 2, _MIN_FETCH)]
+
+    def score(result: Any) -> float:
+        album = result.get("album", result)  # a track result stands for its album
+        if (known := pool.get(album["id"])) is None:
+            known = pool[album["id"]] = quick_album_score(album, files)
+        return known
+
+    _run_queries(cat, album_queries(files, items), score)
+    # Full albums (every track) only for results the quick score leaves in the running.
+    floor = max(pool.values(), default=0.0) - _FETCH_MARGIN
+    best = [i for i in sorted(pool, key=lambda i: -pool[i]) if pool[i] >= floor][: max(limit * 2, _MIN_FETCH)]
     return _ranked_albums(cat, best, files, limit)
 
 
@@ -310,15 +376,45 @@ def track_candidates(cat: Catalog, item: Tagged, artist: str, title: str, *, lim
     if not wanted.title.strip():
         return []
 
-    titles = list(dict.fromkeys([wanted.title, without_credits(wanted.title)]))
-    artists = [a for a in dict.fromkeys([artist, primary_artist(artist)]) if a.strip() and not is_various(a)]
+    # Loosest first (as for albums): the title without credits and the first artist.
+    titles = list(dict.fromkeys([without_credits(wanted.title), wanted.title]))
+    artists = [a for a in dict.fromkeys([primary_artist(artist), artist]) if a.strip() and not is_various(a)]
     queries = [
-        f"track:{_quoted(t, _MAX_TITLE_WORDS)} artist:{_quoted(a, _MAX_ARTIST_WORDS)}" for t in titles for a in artists
-    ] + [f"track:{_quoted(t, _MAX_TITLE_WORDS)}" for t in titles]
-    pool: dict[str, Track] = {}
-    for query in dict.fromkeys(queries):
-        pool.update((t["id"], t) for t in _search(cat, query, "track"))
-        if any(track_score(t, wanted, artist, album) >= _GOOD_ENOUGH for t in pool.values()):
-            break
-    return ranked(pool.values())
+        (f"track:{_quoted(t, _MAX_TITLE_WORDS)} artist:{_quoted(a, _MAX_ARTIST_WORDS)}", "track", n + m > 0)
+        for n, t in enumerate(titles)
+        for m, a in enumerate(artists)
+    ] + [(f"track:{_quoted(t, _MAX_TITLE_WORDS)}", "track", not artists and n > 0) for n, t in enumerate(titles)]
+    found = _run_queries(cat, _unique(queries), lambda t: track_score(t, wanted, artist, album))
+    return ranked(found)
 
+
+
+# -- editions the files cannot tell apart ------------------------------------------------------
+
+
+def _visible(album: Any) -> tuple[Any, ...]:
+    """What beets' distance can compare of a candidate (an ``AlbumInfo``), ids and lengths aside."""
+    fields = ("album", "artist", "va", "year", "month", "day", "label", "catalognum", "albumdisambig",
+              "media", "mediums", "country")
+    tracks = tuple((t.title, t.artist, t.medium, t.medium_index, t.index) for t in album.tracks)
+    return (*(album.get(f) for f in fields), tracks)
+
+
+def _twins(a: Any, b: Any) -> bool:
+    # Lengths within a second: beets forgives 10 s (track_length_grace) before it counts any.
+    return _visible(a) == _visible(b) and all(
+        abs((s.length or 0) - (t.length or 0)) <= _TWIN_LENGTH for s, t in zip(a.tracks, b.tracks)
+    )
+
+
+def indistinguishable(albums: Sequence[Any], items: Sequence[Tagged]) -> set[str]:
+    """Ids of candidates (``AlbumInfo``) identical to another in everything beets compares.
+
+    Twin editions (same name, credits, date, label, track list and lengths; often even the same
+    UPC and ISRCs) differ only by their ids: unless the files carry a Spotify or MusicBrainz album
+    or track id, which one they are is a guess. Files with such ids never get here as twins, since
+    the id lookup returns only the albums they name.
+    """
+    if _values(items, "spotify_album_id", "mb_albumid", "spotify_track_id", "mb_trackid"):
+        return set()
+    return {a.album_id for a in albums for b in albums if a is not b and _twins(a, b)}
