@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -100,6 +101,10 @@ def cli() -> None:
     """The whole Spotify catalog on your own disk: build it once, then query it offline."""
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @cli.command()
 @click.option(
     "--dump",
@@ -132,6 +137,8 @@ def build(
     Example:
         localspotify build --dump ~/data/spotify_clean_parquet
     """
+    # `kill` (SIGTERM) unwinds like Ctrl-C, so the build's temporary files are removed either way.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         counts = build_catalog(
             dump_dir,

@@ -84,3 +84,29 @@ def test_every_command_has_help_with_an_example(run) -> None:
         assert result.exit_code == 0 and command.help
         if name not in ("info", "demo"):
             assert "Example:" in result.output, name
+
+
+def test_killed_build_removes_its_temporary_files(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from catalog.synth import generate_dump
+
+    dump = tmp_path / "dump"
+    generate_dump(dump, 100_000, seed=3)
+    out = tmp_path / "out"
+    out.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "catalog", "build", "--dump", str(dump), "--catalog", str(out / "c.duckdb")],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stderr is not None
+    with build.stderr:
+        for line in build.stderr:
+            if line.startswith("[6/"):  # well into the build: scratch files and spill exist
+                build.send_signal(signal.SIGTERM)
+                break
+        assert build.wait(timeout=120) == 128 + signal.SIGTERM
+    assert list(out.iterdir()) == []
