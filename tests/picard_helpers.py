@@ -223,6 +223,8 @@ class PicardSession:
     root: Path
     log: LogCapture
     saved_environment: dict[str, str | None] = field(default_factory=dict)
+    status_history: list[str] = field(default_factory=list)
+    """Every message the status bar showed since the last :meth:`clear`."""
 
     @property
     def module(self) -> Any:
@@ -247,9 +249,13 @@ class PicardSession:
         for name, value in {**defaults, **options}.items():
             self.api.plugin_config[name] = value
 
-    def status_message(self) -> str:
+    def status_shown(self, text: str) -> str:
+        """The status-bar message containing ``text`` (Picard's own messages come and go around
+        the plugin's, so the history is searched, not only the current message); fails if none."""
         process_events()
-        return self.tagger.window.statusBar().currentMessage()
+        shown = [m for m in self.status_history if text in m]
+        assert shown, f"the status bar never showed {text!r}; it showed {self.status_history}"
+        return shown[-1]
 
     def clear(self) -> None:
         """Remove every album, cluster and file, as "Remove" on everything does."""
@@ -257,8 +263,9 @@ class PicardSession:
         self.tagger.remove(list(self.tagger.albums.values()))
         self.tagger.remove([c for c in self.tagger.clusters])
         self.tagger.remove_files(list(self.tagger.files.values()))
-        self.log.records.clear()
         process_events()
+        self.log.records.clear()
+        self.status_history.clear()
 
 
 def process_events(seconds: float = 0.0) -> None:
@@ -272,7 +279,7 @@ def process_events(seconds: float = 0.0) -> None:
         time.sleep(0.005)
 
 
-def wait_until(predicate: Callable[[], Any], *, timeout: float = 20.0, what: str = "the condition") -> Any:
+def wait_until(predicate: Callable[[], Any], *, timeout: float = 60.0, what: str = "the condition") -> Any:
     """Run Picard's event loop until ``predicate()`` is true; its value. Fails after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
@@ -381,6 +388,9 @@ def _start_picard(root: Path) -> PicardSession:
     manager.enable_plugin(plugin)
     session = PicardSession(tagger=tagger, plugin=plugin, musicbrainz=musicbrainz, root=root, log=capture)
     session.saved_environment = saved_environment
+    tagger.window.statusBar().messageChanged.connect(
+        lambda message: session.status_history.append(message) if message else None
+    )
     return session
 
 

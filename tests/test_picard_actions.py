@@ -89,7 +89,7 @@ def test_cluster_of_substance_rips_is_tagged_and_saved(picard: PicardSession, sa
     (lookup,) = finished(run_action(picard, "cluster", [cluster]))
     assert lookup.outcome == "applied"
     assert lookup.applied.album["id"] == SUBSTANCE
-    assert "24 of 24 files tagged as “Substance”" in picard.status_message()
+    picard.status_shown("24 of 24 files tagged as “Substance”")
     assert all(f.state.name == "CHANGED" for f in files)  # modified, not saved: the user reviews
     assert cluster.metadata["album"] == "Substance"
     save_files(picard, files)
@@ -169,7 +169,7 @@ def test_no_match_writes_nothing(picard: PicardSession, tmp_path: Path):
     assert lookup.outcome == "no match"
     assert [dict(f.metadata.rawitems()) for f in files] == before
     assert all(f.state.name == "NORMAL" for f in files)
-    assert "no album matches “Basement Tapes” (3 files); nothing was written" in picard.status_message()
+    picard.status_shown("no album matches “Basement Tapes” (3 files); nothing was written")
 
 
 def shallow_files(tmp_path: Path, catalog: Catalog) -> list[Path]:
@@ -225,7 +225,7 @@ def test_server_down_is_reported_and_nothing_changes(picard: PicardSession, samp
     (lookup,) = finished(run_action(picard, "file", files))
     assert lookup.outcome == "failed"
     assert all(f.state.name == "NORMAL" for f in files)
-    assert f"no server answers at {CLOSED_PORT_URL}" in picard.status_message()
+    picard.status_shown(f"no server answers at {CLOSED_PORT_URL}")
 
 
 def test_album_action_enriches_a_loaded_album_and_its_files(

@@ -84,7 +84,7 @@ def test_substance_tracks_get_spotify_data_while_the_release_loads(picard: Picar
     assert ceremony["bpm"] == str(round(features["tempo"])) == "141"
     assert ceremony["key"] == "F"  # pitch class 5, major
     assert "spotify_energy" not in ceremony  # numeric features are opt-in
-    assert "Local Spotify catalog: 24 of 24 tracks of “Substance” enriched" in picard.status_message()
+    picard.status_shown("Local Spotify catalog: 24 of 24 tracks of “Substance” enriched")
 
 
 def artist_genres(catalog: Catalog, track: dict[str, Any]) -> list[str]:
@@ -192,7 +192,7 @@ def test_no_match_writes_nothing(picard: PicardSession, sample_catalog: Catalog)
             track["recording"]["isrcs"] = ["ZZZZZ0000000"]
     album = load_album(picard, release)
     assert not any(key.startswith("spotify_") for t in album.tracks for key in t.metadata)
-    assert "no Spotify match for “Substance”" in picard.status_message()
+    picard.status_shown("no Spotify match for “Substance”")
 
 
 def test_server_down_says_how_to_start_it_and_picard_keeps_loading(picard: PicardSession, sample_catalog: Catalog):
@@ -201,7 +201,10 @@ def test_server_down_says_how_to_start_it_and_picard_keeps_loading(picard: Picar
     album = load_album(picard, release)  # loads, without Spotify data
     assert len(album.tracks) == 24
     assert not any("spotify_track_id" in t.metadata for t in album.tracks)
-    message = picard.status_message()
+    message = picard.status_shown("no server answers")
+    # Shown after Picard's own "Album … loaded", which would otherwise hide it at once.
+    history = picard.status_history
+    assert history.index(message) > max(i for i, m in enumerate(history) if " loaded: " in m)
     assert f"no server answers at {CLOSED_PORT_URL} (connection refused)" in message
     assert f'Start it with "localspotify serve --catalog PATH --port {CLOSED_PORT}"' in message
     assert any("localspotify serve" in m for m in picard.log.messages(logging.WARNING))
@@ -231,8 +234,7 @@ def test_missing_catalog_file_is_reported(picard: PicardSession, sample_catalog:
     picard.configure(transport="catalog", catalog_path=str(tmp_path / "nowhere.duckdb"))
     album = load_album(picard, musicbrainz_release(sample_catalog, SUBSTANCE, release_id=mbid("release", "no-file")))
     assert not any("spotify_track_id" in t.metadata for t in album.tracks)
-    assert "in-process catalog is unavailable" in picard.status_message()
-    assert "nowhere.duckdb" in picard.status_message()
+    assert "nowhere.duckdb" in picard.status_shown("in-process catalog is unavailable")
 
 
 def test_enriched_tags_are_saved_into_mp3_and_flac_files(
