@@ -20,7 +20,7 @@ from picard.plugin3.api import BaseAction, t_
 
 from .clues import album_clue, apply_tags, current_tags, group_key
 from .dialog import CandidateDialog
-from .errors import LocalSpotifyError
+from .errors import LocalSpotifyError, LookupCrashed
 from .lookups import AlbumDetails, Candidates, album_details, find_candidates, run_lookup
 from .matching import Decision, Fit, album_artist_credit, decide
 from .tags import album_track_tags
@@ -109,6 +109,12 @@ class FileLookup:
         if error is not None or details is None:
             self._failed(error or LocalSpotifyError("no answer"))
             return
+        try:
+            self._write(fit, details)
+        except Exception as exc:  # a bug: report it rather than raise into Qt's event loop
+            self._failed(LookupCrashed(exc))
+
+    def _write(self, fit: Fit, details: AlbumDetails) -> None:
         settings = self.plugin.settings()
         written = 0
         for key, pair in fit.pairs.items():

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from .matching import AlbumClue, TrackClue, first_int, normalize, normalize_barcode
-from .tags import Tags
 
 
 class MetadataLike(Protocol):
@@ -85,7 +84,3 @@ def apply_tags(metadata: Any, tags: Mapping[str, str | list[str]]) -> list[str]:
             metadata[name] = values
             changed.append(name)
     return changed
-
-
-def describe_tags(tags: Tags) -> str:
-    return ", ".join(sorted(tags))

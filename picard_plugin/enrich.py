@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PyQt6.QtCore import QTimer
 
 from .clues import album_clue, apply_tags, current_tags
-from .errors import LocalSpotifyError
+from .errors import LocalSpotifyError, LookupCrashed
 from .lookups import Enrichment, enrich_release, run_lookup
 from .tags import enrichment_tags
 
@@ -70,7 +70,10 @@ class EnrichJob:
             if error is not None:
                 self.error = error
             elif result is not None:
-                message = self._apply(result)
+                try:
+                    message = self._apply(result)
+                except Exception as exc:  # a bug must not leave the album waiting
+                    self.error = LookupCrashed(exc)
         finally:
             # Report after the album is finalized: Picard's own "Album … loaded" would hide it.
             self.on_finished(self)
