@@ -24,6 +24,7 @@ from .objectstore import ObjectStore, store_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
 from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_NAME, SEARCH_TYPES, Condition, SearchType, conditions_for, kind_of, search_positions
+from .text import tokens
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
 
@@ -56,7 +57,6 @@ class Catalog:
         self._tracer = tracer
         self._local = threading.local()
         self._markets: dict[int, tuple[str, ...]] = {}
-        self._token_cache: dict[tuple[str, ...], list[list[str]]] = {}
         self._hash_cache: dict[tuple[str, ...], dict[int, str]] = {}
 
     # -- opening ---------------------------------------------------------------------------
@@ -359,15 +359,8 @@ class Catalog:
     # -- search ----------------------------------------------------------------------------
 
     def _tokenize(self, values: list[str]) -> list[list[str]]:
-        """Search tokens of each value, by the same SQL macro the build indexed names with."""
-        if not values:
-            return []
-        key = tuple(values)
-        found = self._token_cache.get(key)
-        if found is None:
-            rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda v: ls_tokens(v))", [values])
-            found = self._remember(self._token_cache, key, [list(tokens) for tokens in rows[0][0]])
-        return found
+        """Search tokens of each value: the build's ``ls_tokens`` macro, in Python."""
+        return [tokens(v) for v in values]
 
     def _term_hashes(self, tokens: list[str]) -> dict[int, str]:
         """The postings key (DuckDB's hash) of each token."""
@@ -460,26 +453,28 @@ class Catalog:
     def _meeting(self, search_type: SearchType, positions: list[int], conditions: list[Condition]) -> dict[int, float]:
         """The positions whose own words (name, artists, album name) meet every condition, with the
         score the conditions add: ``1 / field length`` each, the best field counting."""
+        table = f"{search_type}s"
+        names = self._store.names_at(table, positions)
+        album_names = (
+            {pos: name for pos, (name, _, _) in self._store.names_at("albums", (a for _, _, a in names.values())).items()}
+            if search_type == "track"
+            else {}
+        )
         texts: dict[int, dict[int, list[str]]] = {}
-        if search_type == "artist":
-            for pos, row in self._artists_at(positions).items():
-                texts[pos] = {FIELD_NAME: [row["name"] or ""]}
-        else:
-            rows = self._store.rows_at("tracks" if search_type == "track" else "albums", positions)
-            albums = self._albums_at(r["album_pos"] for r in rows.values()) if search_type == "track" else {}
-            for pos, row in rows.items():
-                fields = {FIELD_NAME: [row["name"] or ""], FIELD_ARTIST: [a["name"] for a in objects.unpack_artists(row["artists"])]}
-                if search_type == "track":
-                    fields[FIELD_ALBUM] = [albums[row["album_pos"]]["name"] or ""]
-                texts[pos] = fields
-        token_lists = iter(self._tokenize([text for fields in texts.values() for values in fields.values() for text in values]))
+        for pos, (name, artists, album_pos) in names.items():
+            fields = {FIELD_NAME: [name or ""]}
+            if artists is not None:
+                fields[FIELD_ARTIST] = [a["name"] for a in objects.unpack_artists(artists)]
+            if album_pos is not None:
+                fields[FIELD_ALBUM] = [album_names.get(album_pos) or ""]
+            texts[pos] = fields
         scores: dict[int, float] = {}
         for pos, fields in texts.items():
             # A field with several values (artists) is indexed value by value, as the build does.
-            words = {field: [next(token_lists) for _ in values] for field, values in fields.items()}
+            words = {field: [tokens(value) for value in values] for field, values in fields.items()}
             score = 0.0
             for condition in conditions:
-                weights = [1 / len(tokens) for f in condition.fields for tokens in words.get(f, ()) if condition.token in tokens]
+                weights = [1 / len(ws) for f in condition.fields for ws in words.get(f, ()) if condition.token in ws]
                 if not weights:
                     break
                 score += max(weights)

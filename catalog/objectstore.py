@@ -245,6 +245,18 @@ class ObjectStore:
                 rows[row["pos"]] = row
         return rows
 
+    def names_at(self, table: str, positions: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """(name, packed artists, album_pos) of tracks, (name, packed artists, None) of albums, and
+        (name, None, None) of artists: the words a search result is checked against."""
+        columns = {"tracks": "name, artists, album_pos", "albums": "name, artists, NULL", "artists": "name, NULL, NULL"}[table]
+        found: dict[int, tuple[Any, ...]] = {}
+        for chunk in _chunks(sorted(set(positions))):
+            for pos, *values in self._fetch(
+                f"SELECT pos, {columns} FROM {table} WHERE pos IN ({', '.join('?' * len(chunk))})", chunk
+            ):
+                found[pos] = tuple(values)
+        return found
+
     def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
         """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
         return self._fetch_dicts("SELECT * FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1])

@@ -166,20 +166,22 @@ def _checked_page(
     fetch: Fetch, sql: str, params: list[Any], unchecked: list[Condition], check: Check, limit: int, offset: int
 ) -> SearchPage:
     """One page of the candidates that also meet the conditions SQL left out, ranked by the full
-    score. The window of checked candidates grows while it holds too few matches for the page."""
-    window = max(CHECKED_CANDIDATES, 2 * (offset + limit))
-    while True:
-        rows = fetch(sql, params + [window, 0])
-        if not rows:
-            return SearchPage([], 0)
-        extra = check([r[0] for r in rows], unchecked)
-        sql_total = rows[0][1]
-        if len(extra) >= offset + limit or sql_total <= window or window >= MAX_CHECKED_CANDIDATES:
+    score. Candidates are checked a slice at a time until the page is full."""
+    window = max(MAX_CHECKED_CANDIDATES, 2 * (offset + limit))
+    rows = fetch(sql, params + [window, 0])
+    if not rows:
+        return SearchPage([], 0)
+    extra: dict[int, float] = {}
+    checked = 0
+    for end in (CHECKED_CANDIDATES, 4 * CHECKED_CANDIDATES, window):
+        extra.update(check([r[0] for r in rows[checked:end]], unchecked))
+        checked = min(end, len(rows))
+        if len(extra) >= offset + limit or checked == len(rows):
             break
-        window *= 4
-    ranked = sorted((r for r in rows if r[0] in extra), key=lambda r: (-(r[2] + extra[r[0]]), -r[3], r[0]))
-    # Past the checked window only the share that passed the check is known.
-    total = len(ranked) if sql_total <= window else round(sql_total * len(ranked) / window)
+    ranked = sorted((r for r in rows[:checked] if r[0] in extra), key=lambda r: (-(r[2] + extra[r[0]]), -r[3], r[0]))
+    sql_total = rows[0][1]
+    # Past the checked candidates only the share that passed the check is known.
+    total = len(ranked) if sql_total <= checked else round(sql_total * len(ranked) / checked)
     return SearchPage([r[0] for r in ranked[offset : offset + limit]], max(total, len(ranked)))
 
 

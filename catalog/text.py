@@ -1,11 +1,15 @@
 """How names become search tokens, in one place for the builder and for queries.
 
-The builder stores these macros in the catalog file itself; the same macro then tokenises names
-while the catalog is built and query words while it is read, so the two can never disagree about
-accents, case, punctuation or ``&``, even across versions.
+The builder stores these macros in the catalog file itself and tokenises every name with them.
+Queries are tokenised by :func:`tokens`, the same rules in Python, which ``tests/test_text.py``
+holds to the macro on every name of the real slice and of a generated dump (accents, case,
+punctuation, ``&``, scripts without case, final sigma, full-width forms).
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 # lower → strip accents → "&" is "and" → drop apostrophes and dots ("Don't" = "dont",
 # "R.E.M." = "rem") → anything but letters and digits separates words; credit words ("feat.",
@@ -24,3 +28,21 @@ CREATE OR REPLACE MACRO ls_tokens(s) AS list_filter(
 NAME_KEY_MACRO = "CREATE OR REPLACE MACRO ls_name_key(s) AS array_to_string(ls_tokens(s), ' ')"
 
 MACROS = (TOKENS_MACRO, NAME_KEY_MACRO)
+
+
+# The same rules in Python, for query time: a DuckDB statement costs milliseconds (the regular
+# expression is compiled per statement), which adds up when a search checks hundreds of candidate
+# names.
+_SEPARATORS = re.compile(r"[\W_]+")
+_DROPPED = str.maketrans({"'": None, "’": None, "`": None, ".": None})
+_CREDIT_WORDS = frozenset({"feat", "ft", "featuring"})
+
+
+def tokens(text: str | None) -> list[str]:
+    """``ls_tokens`` in Python: the search tokens of a name."""
+    # strip_accents first (decompose, drop every mark, recompose), then lower() code point by code
+    # point, as DuckDB does: str.lower() on a whole string would give a final sigma its own form.
+    decomposed = unicodedata.normalize("NFD", text or "")
+    stripped = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")))
+    lowered = "".join(c.lower() for c in stripped).replace("&", " and ").translate(_DROPPED)
+    return [w for w in _SEPARATORS.split(lowered) if w and w not in _CREDIT_WORDS]

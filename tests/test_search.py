@@ -173,6 +173,7 @@ def test_words_left_to_the_check_match_the_same_items(
     monkeypatch.setattr(search, "QUERY_ROWS", 0)
     # A window as large as the driver's run, so that nothing is cut and the results must agree.
     monkeypatch.setattr(search, "CHECKED_CANDIDATES", search.DRIVER_ROWS)
+    monkeypatch.setattr(search, "MAX_CHECKED_CANDIDATES", search.DRIVER_ROWS)
     checked = synthetic_catalog.search(q, [kind], limit=50)[key]
     assert [i["id"] for i in checked["items"]] == [i["id"] for i in filtered["items"]]
     assert checked["total"] == filtered["total"]
