@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
+from picard_plugin.cli import picard_plugin_command
 
 from .build import BuildOptions, build_catalog
 from .catalog import Catalog
@@ -318,6 +319,7 @@ _add_optional_command("server.cli", "serve", "server", "Serve the catalog as the
 _add_optional_command(
     "history.cli", "history", "history", "Import Spotify streaming history into Elasticsearch (needs the history extra)."
 )
+cli.add_command(picard_plugin_command)
 
 
 def main() -> None:

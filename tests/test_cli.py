@@ -110,3 +110,12 @@ def test_killed_build_removes_its_temporary_files(tmp_path: Path) -> None:
                 break
         assert build.wait(timeout=120) == 128 + signal.SIGTERM
     assert list(out.iterdir()) == []
+
+
+def test_picard_plugin_is_a_localspotify_command(run, tmp_path: Path) -> None:
+    import zipfile
+
+    result = run("picard-plugin", "--zip", str(tmp_path / "plugin.zip"))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "plugin.zip") as archive:
+        assert any(name.endswith("MANIFEST.toml") for name in archive.namelist())
