@@ -401,6 +401,11 @@ def build_catalog(
         _write_meta(con, meta)
         con.execute("CHECKPOINT catalog_file")
         con.close()
+    except duckdb.InterruptException:
+        # A signal (Ctrl-C, kill) that arrived inside a statement: DuckDB reports it as its own error.
+        con.close()
+        scratch.remove_all()
+        raise KeyboardInterrupt from None
     except duckdb.Error as exc:
         con.close()
         scratch.remove_all()

@@ -108,7 +108,9 @@ def test_killed_build_removes_its_temporary_files(tmp_path: Path) -> None:
             if line.startswith("[6/"):  # well into the build: scratch files and spill exist
                 build.send_signal(signal.SIGTERM)
                 break
-        assert build.wait(timeout=120) == 128 + signal.SIGTERM
+        # SIGTERM ends the build inside a DuckDB statement or between two; either way it fails.
+        assert build.wait(timeout=120) != 0
+        assert "failed" not in build.stderr.read()
     assert list(out.iterdir()) == []
 
 
