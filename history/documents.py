@@ -11,10 +11,13 @@ because the legacy ``album`` field is already a keyword.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, NamedTuple
 
 from catalog.types import Album, Artist, AudioFeatures, Track
 
@@ -31,16 +34,88 @@ AUDIO_FEATURES = (
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def document_id(user: str, play: Play) -> str:
+class PlayTime(NamedTuple):
+    """A play's end as the document spells it: UTC, and in the user's time zone."""
+
+    utc: str  # 2021-07-04T22:30:05Z (@timestamp)
+    utc_iso: str  # 2021-07-04T22:30:05+00:00 (what document ids hash)
+    local: str  # 2021-07-05T00:30:05+02:00
+    weekday: int  # 1 = Monday
+    hour: int
+
+
+def play_time(ts: datetime, zone: tzinfo) -> PlayTime:
+    """The time fields of a play ending at ``ts`` (in UTC, as :attr:`Play.ts`), local ones in ``zone``.
+
+    Formatting datetimes and converting zones per play cost more than the rest of a document, and a
+    history has only a few plays per hour: the zone's offset and the calendar prefix of each hour
+    are computed once (cached) and each play only adds its minutes and seconds. Plays with
+    sub-second times, and hours in which the zone changes its offset, take the exact datetime route.
+    """
+    if ts.microsecond:
+        return _exact_play_time(ts, zone)
+    seconds = int(ts.timestamp())
+    offset = _steady_offset(zone, seconds // 3600)
+    if offset is None:
+        return _exact_play_time(ts, zone)
+    offset_seconds, offset_text = offset
+    utc_hour = _calendar_hour(seconds // 3600)[0]
+    minutes = f"{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    local_seconds = seconds + offset_seconds
+    local_hour, weekday, hour = _calendar_hour(local_seconds // 3600)
+    if offset_seconds % 3600:  # +05:45, or a historical +00:19:32: the local minutes differ
+        local_minutes = f"{local_seconds // 60 % 60:02d}:{local_seconds % 60:02d}"
+    else:
+        local_minutes = minutes
+    utc = f"{utc_hour}{minutes}"
+    return PlayTime(f"{utc}Z", f"{utc}+00:00", f"{local_hour}{local_minutes}{offset_text}", weekday, hour)
+
+
+def _exact_play_time(ts: datetime, zone: tzinfo) -> PlayTime:
+    """:func:`play_time` by plain datetime arithmetic: the reference the cached route must match."""
+    local = ts.astimezone(zone)
+    utc = ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return PlayTime(utc, ts.isoformat(), local.isoformat(), local.isoweekday(), local.hour)
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+@functools.lru_cache(maxsize=8192)  # plays come in time order, so recent hours are what is asked
+def _calendar_hour(hour: int) -> tuple[str, int, int]:
+    """``("2021-07-04T22:", isoweekday, hour)`` of the ``hour``-th hour since the epoch (wall clock)."""
+    start = _EPOCH + timedelta(hours=hour)
+    return start.isoformat()[:14], start.isoweekday(), start.hour
+
+
+@functools.lru_cache(maxsize=8192)
+def _steady_offset(zone: tzinfo, hour: int) -> tuple[int, str] | None:
+    """``zone``'s UTC offset in seconds and as ISO text (``+02:00``) throughout the ``hour``-th UTC
+    hour since the epoch; None when it differs between the hour's first and last second.
+
+    Zones change offset at most once in an hour (tzdata has no two transitions that close), so
+    equal offsets at both ends mean one offset for the whole hour, whatever the zone's transitions
+    (Newfoundland and Lord Howe change theirs at half past a UTC hour).
+    """
+    first = datetime.fromtimestamp(hour * 3600, zone)
+    last = datetime.fromtimestamp(hour * 3600 + 3599, zone)
+    offset = first.utcoffset()
+    if offset is None or offset != last.utcoffset():
+        return None
+    return int(offset.total_seconds()), first.isoformat()[19:]
+
+
+def document_id(user: str, play: Play, time: PlayTime | None = None) -> str:
     """Stable ``_id`` of a play: the same play re-imported keeps its id, two plays never share one.
 
     Keyed by user, end second, what was played and for how long, so two users, or two quick skips
     ending in the same second, get different ids. Plays without a URI (account data) are keyed by
     the names the export gives, never by what the catalog resolved them to, so a rebuilt catalog
-    cannot change an id.
+    cannot change an id. ``time`` (from :func:`play_time`) saves formatting the end again.
     """
     content = play.uri or f"{play.artist_name}\x1f{play.track_name}\x1f{play.show_name}\x1f{play.episode_name}"
-    key = f"{user}\x1f{play.ts.isoformat()}\x1f{content}\x1f{play.ms_played}"
+    end = time.utc_iso if time is not None else play.ts.isoformat()
+    key = f"{user}\x1f{end}\x1f{content}\x1f{play.ms_played}"
     return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
@@ -109,65 +184,73 @@ def track_facts(
     return facts
 
 
-def build_document(
+@dataclass(frozen=True, slots=True)
+class CatalogFacts:
+    """One track's :func:`track_facts`, serialized once: every play of the track shares them.
+
+    A history plays each track a dozen times on average; encoding the catalog half of a document
+    (two thirds of its bytes) once per track instead of once per play is most of the saving.
+    """
+
+    fields: Mapping[str, Any]
+    json_members: str  # the fields as JSON object members, without the braces
+    duration: int | None
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any]) -> CatalogFacts:
+        return cls(fields, _to_json(fields)[1:-1], fields.get("duration"))
+
+
+def play_fields(
     play: Play,
+    time: PlayTime,
     *,
     user: str,
-    zone: tzinfo,
-    facts: Mapping[str, Any] | None,
+    zone_name: str,
+    matched: bool,
+    duration: int | None = None,
     keep_ip: bool = False,
     duplicate_of: str | None = None,
     source_file: str | None = None,
 ) -> dict[str, Any]:
-    """The Elasticsearch document of one play.
+    """The fields of a play's document that come from the export (and the run), not the catalog.
 
-    ``facts`` come from :func:`track_facts` (None when the catalog does not know the track: the
-    export's names are used and ``catalog_match`` is false). Local-time fields use ``zone``.
+    With ``matched``, the names the catalog overrides are left out, and ``duration`` (the track's
+    length) gives ``listened_to_pct``. Merge with the facts by :func:`build_document` or, already
+    serialized, by :func:`document_json`.
     """
-    local = play.ts.astimezone(zone)
-    doc: dict[str, Any] = {
-        "@timestamp": play.ts.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "user": user,
-        "content_type": play.content_type,
-        "title": play.track_name or play.episode_name or play.chapter_title,
-        "artist": [play.artist_name] if play.artist_name else [play.show_name] if play.show_name else [],
-        "album": play.album_name or play.audiobook_title,
-        "catalog_match": False,
-        "listened_to_ms": play.ms_played,
-        "skipped_effective": skipped_effective(play),
-        "dayOfWeek": _WEEKDAYS[local.weekday()],
-        "hourOfDay": local.hour,
-        "local": {
-            "time": local.isoformat(),
-            "weekday": local.isoweekday(),
-            "hour": local.hour,
-            "timezone": str(zone),
-        },
-        "play": _compact(
-            {
-                "ms_played": play.ms_played,
-                "uri": play.uri,
-                "reason_start": play.reason_start,
-                "reason_end": play.reason_end,
-                "shuffle": play.shuffle,
-                "offline": play.offline,
-                "offline_timestamp": play.offline_timestamp.isoformat() if play.offline_timestamp else None,
-                "incognito": play.incognito,
-                "platform": play.platform,
-                "country": play.country,
-                "source_file": source_file,
-                "near_duplicate": True if duplicate_of else None,
-                "duplicate_of": duplicate_of,
-            }
-        ),
-    }
+    doc: dict[str, Any] = {"@timestamp": time.utc, "user": user, "content_type": play.content_type}
+    if not matched:
+        doc["title"] = play.track_name or play.episode_name or play.chapter_title
+        doc["artist"] = [play.artist_name] if play.artist_name else [play.show_name] if play.show_name else []
+        doc["album"] = play.album_name or play.audiobook_title
+        doc["catalog_match"] = False
+    doc["listened_to_ms"] = play.ms_played
+    doc["skipped_effective"] = skipped_effective(play)
+    doc["dayOfWeek"] = _WEEKDAYS[time.weekday - 1]
+    doc["hourOfDay"] = time.hour
+    doc["local"] = {"time": time.local, "weekday": time.weekday, "hour": time.hour, "timezone": zone_name}
+    doc["play"] = _compact(
+        {
+            "ms_played": play.ms_played,
+            "uri": play.uri,
+            "reason_start": play.reason_start,
+            "reason_end": play.reason_end,
+            "shuffle": play.shuffle,
+            "offline": play.offline,
+            "offline_timestamp": play.offline_timestamp.isoformat() if play.offline_timestamp else None,
+            "incognito": play.incognito,
+            "platform": play.platform,
+            "country": play.country,
+            "source_file": source_file,
+            "near_duplicate": True if duplicate_of else None,
+            "duplicate_of": duplicate_of,
+        }
+    )
     if play.skipped is not None:
         doc["skipped"] = play.skipped
-    if facts:
-        doc.update(facts)
-        duration = facts["duration"]
-        if duration:
-            doc["listened_to_pct"] = min(play.ms_played / duration, 1.0)
+    if matched and duration:
+        doc["listened_to_pct"] = min(play.ms_played / duration, 1.0)
     if play.content_type == "episode" or (play.uri or "").startswith("spotify:episode:"):
         doc["episode"] = _compact(
             {"uri": play.uri, "id": _bare(play.uri), "name": play.episode_name, "show_name": play.show_name}
@@ -184,6 +267,49 @@ def build_document(
     if keep_ip and play.ip:
         doc["ip"] = play.ip
     return doc
+
+
+def build_document(
+    play: Play,
+    *,
+    user: str,
+    zone: tzinfo,
+    facts: Mapping[str, Any] | None,
+    keep_ip: bool = False,
+    duplicate_of: str | None = None,
+    source_file: str | None = None,
+) -> dict[str, Any]:
+    """The Elasticsearch document of one play.
+
+    ``facts`` come from :func:`track_facts` (None when the catalog does not know the track: the
+    export's names are used and ``catalog_match`` is false). Local-time fields use ``zone``.
+    """
+    doc = play_fields(
+        play,
+        play_time(play.ts, zone),
+        user=user,
+        zone_name=str(zone),
+        matched=bool(facts),
+        duration=facts.get("duration") if facts else None,
+        keep_ip=keep_ip,
+        duplicate_of=duplicate_of,
+        source_file=source_file,
+    )
+    if facts:
+        doc.update(facts)
+    return doc
+
+
+def document_json(fields: Mapping[str, Any], facts: CatalogFacts | None) -> str:
+    """The document of :func:`play_fields` and the track's facts as JSON, the facts spliced in as
+    serialized once (the two share no key: ``play_fields`` leaves out what the catalog overrides)."""
+    text = _to_json(fields)
+    if facts is None or not facts.json_members:
+        return text
+    return f"{text[:-1]},{facts.json_members}}}"
+
+
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _bare(uri: str | None) -> str | None:

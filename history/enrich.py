@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from catalog import Catalog, CatalogError
 
-from .documents import track_facts
+from .documents import CatalogFacts, track_facts
 from .exports import Play
 
 # Ids per catalog call: large enough that statement overhead vanishes, small enough to bound memory.
@@ -32,10 +31,11 @@ class Resolution:
 
 @dataclass
 class Enricher:
-    """Catalog facts for plays, cached by track id for the whole run."""
+    """Catalog facts for plays, cached by track id for the whole run (with their JSON: see
+    :class:`~history.documents.CatalogFacts`)."""
 
     catalog: Catalog
-    _facts: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    _facts: dict[str, CatalogFacts | None] = field(default_factory=dict)
     _names: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def prepare(self, plays: Sequence[Play]) -> Resolution:
@@ -47,6 +47,11 @@ class Enricher:
             self._look_up(wanted[start : start + BATCH])
         return resolution
 
+    @property
+    def tracks_looked_up(self) -> int:
+        """Distinct track ids looked up in the catalog so far, found or not."""
+        return len(self._facts)
+
     def track_id(self, play: Play) -> str | None:
         """The catalog track id of a play: its own, or the one its names resolved to."""
         return play.track_id or (
@@ -55,7 +60,7 @@ class Enricher:
             else None
         )
 
-    def facts(self, play: Play) -> dict[str, Any] | None:
+    def facts(self, play: Play) -> CatalogFacts | None:
         """Document fields from the catalog for this play; None when the catalog lacks its track."""
         track_id = self.track_id(play)
         return self._facts.get(track_id) if track_id else None
@@ -72,7 +77,7 @@ class Enricher:
         features = dict(zip(ids, self.catalog.audio_features(ids)))
         for track_id, track in zip(ids, tracks):
             self._facts[track_id] = (
-                track_facts(track, albums.get(track["album"]["id"]), artists, features.get(track_id))
+                CatalogFacts.of(track_facts(track, albums.get(track["album"]["id"]), artists, features.get(track_id)))
                 if track is not None
                 else None
             )

@@ -209,8 +209,10 @@ def _ms(value: Any) -> int:
 def parse_utc(value: str) -> datetime:
     """``2021-03-04T05:06:07Z`` as an aware UTC datetime."""
     parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is timezone.utc:  # the export's "Z": nothing to convert
+        return parsed
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
 
 

@@ -1,9 +1,11 @@
 """One import run: export files → plays → enriched documents → bulk → ``processed/``.
 
 A file is handled whole before the next: read (streaming), enrich with one batched catalog lookup,
-index, and moved to ``processed/`` only when the cluster acknowledged every one of its documents
-and the file was read to its end. Ids are deterministic, so a run stopped anywhere is finished by
-running the same command again: the unmoved files are indexed again, overwriting what was there.
+turn into documents, index, and move to ``processed/`` only when the cluster acknowledged every one
+of its documents and the file was read to its end. While one file is being indexed the next is
+read and enriched on a worker thread, so the cluster and the catalog work at the same time. Ids
+are deterministic, so a run stopped anywhere is finished by running the same command again: the
+unmoved files are indexed again, overwriting what was there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -23,8 +26,8 @@ from elasticsearch import Elasticsearch
 from catalog import Catalog
 
 from .dashboard import install_dashboard
-from .documents import build_document, document_id, duplicate_key
-from .elastic import ALIAS, ClusterUnavailable, Connection, connect, ensure_index, index_documents
+from .documents import document_id, document_json, duplicate_key, play_fields, play_time
+from .elastic import ALIAS, ClusterUnavailable, Connection, bulk_loading, connect, ensure_index, index_documents
 from .enrich import Enricher
 from .exports import ExportFormat, Play, RecordProblem, export_format, read_export
 
@@ -162,17 +165,24 @@ class Importer:
         report.seconds = time.perf_counter() - started
         return plays, report
 
-    def documents(self, plays: Sequence[Play], report: FileReport) -> list[tuple[str, dict[str, Any]]]:
-        """``(id, document)`` of each play, minus exact repeats; counts land in ``report``.
+    def prepare(self, path: Path, fmt: ExportFormat) -> tuple[FileReport, list[tuple[str, str]]]:
+        """:meth:`read` and :meth:`documents` of one file: everything before indexing it."""
+        plays, report = self.read(path, fmt)
+        return report, self.documents(plays, report)
+
+    def documents(self, plays: Sequence[Play], report: FileReport) -> list[tuple[str, str]]:
+        """``(id, document as JSON)`` of each play, minus exact repeats; counts land in ``report``.
 
         A file's documents are built before its bulk starts, so a failure can say "N of M"."""
         return list(self._documents(plays, report))
 
-    def _documents(self, plays: Sequence[Play], report: FileReport) -> Iterator[tuple[str, dict[str, Any]]]:
+    def _documents(self, plays: Sequence[Play], report: FileReport) -> Iterator[tuple[str, str]]:
         user, zone, keep_ip = self.options.user, self.options.zone, self.options.keep_ip
-        source = report.path.name
+        zone_name, source, facts_of = str(zone), report.path.name, self.enricher.facts
+        counts = report.by_content_type
         for play in plays:
-            doc_id = document_id(user, play)
+            time_fields = play_time(play.ts, zone)
+            doc_id = document_id(user, play, time_fields)
             if doc_id in self._emitted:
                 report.exact_duplicates += 1  # the same play twice in the export: one document
                 continue
@@ -180,13 +190,40 @@ class Importer:
             first = self._first_of.setdefault(duplicate_key(user, play), doc_id)
             duplicate_of = first if first != doc_id else None
             report.near_duplicates += duplicate_of is not None
-            facts = self.enricher.facts(play)
+            facts = facts_of(play)
             report.matched += facts is not None
-            report.by_content_type[play.content_type] = report.by_content_type.get(play.content_type, 0) + 1
+            counts[play.content_type] = counts.get(play.content_type, 0) + 1
             report.documents += 1
-            yield doc_id, build_document(
-                play, user=user, zone=zone, facts=facts, keep_ip=keep_ip, duplicate_of=duplicate_of, source_file=source
+            fields = play_fields(
+                play,
+                time_fields,
+                user=user,
+                zone_name=zone_name,
+                matched=facts is not None,
+                duration=facts.duration if facts else None,
+                keep_ip=keep_ip,
+                duplicate_of=duplicate_of,
+                source_file=source,
             )
+            yield doc_id, document_json(fields, facts)
+
+
+def _prepared_ahead(
+    importer: Importer, files: Sequence[tuple[Path, ExportFormat]]
+) -> Iterator[tuple[FileReport, list[tuple[str, str]]]]:
+    """:meth:`Importer.prepare` of each file in order, the next one running on a worker thread
+    while the caller indexes the one it was given. One worker, so files are still prepared one
+    after the other (duplicates are flagged in file order) and at most two files' documents are
+    held at once."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-prepare") as worker:
+        ahead: Future[tuple[FileReport, list[tuple[str, str]]]] | None = None
+        for path, fmt in files:
+            following = worker.submit(importer.prepare, path, fmt)
+            if ahead is not None:
+                yield ahead.result()
+            ahead = following
+        if ahead is not None:
+            yield ahead.result()
 
 
 def run_import(
@@ -209,24 +246,25 @@ def run_import(
     if account:
         echo("warning: " + ACCOUNT_DATA_WARNING.format(names=", ".join(account)))
     summary = ImportSummary()
-    for path, fmt in files:
-        plays, report = importer.read(path, fmt)
+    finished = time.perf_counter()
+    for report, documents in _prepared_ahead(importer, files):
         summary.files.append(report)
         for problem in report.problems:
             echo(f"unreadable: {problem}")
-        started = time.perf_counter() - report.seconds  # plays/s covers reading and enriching too
-        documents = importer.documents(plays, report)
         if client is None:
             if documents:
                 doc_id, doc = documents[0]
-                echo(f"first document ({doc_id}): {json.dumps(doc, ensure_ascii=False, sort_keys=True)}")
+                first = json.dumps(json.loads(doc), ensure_ascii=False, sort_keys=True)
+                echo(f"first document ({doc_id}): {first}")
         else:
             _index_file(client, where, documents, report, on_chunk)
-        report.seconds = time.perf_counter() - started
+        # Wall time since the previous file was done: this one was read while that one was indexed.
+        now = time.perf_counter()
+        report.seconds, finished = now - finished, now
         if client is not None and report.failed == 0 and report.read_to_end:
             processed = folder / PROCESSED
             processed.mkdir(exist_ok=True)
-            path.replace(processed / path.name)
+            report.path.replace(processed / report.path.name)
             report.moved = True
         echo(report.summary() + _outcome(report, dry_run=client is None))
     return summary
@@ -235,7 +273,7 @@ def run_import(
 def _index_file(
     client: Elasticsearch,
     where: str,
-    documents: list[tuple[str, dict[str, Any]]],
+    documents: list[tuple[str, str]],
     report: FileReport,
     on_chunk: Callable[[Path, int], None] | None,
 ) -> None:
@@ -287,8 +325,8 @@ def import_folder(
         return run_import(folder, importer, client=None)
     client = connect(connection)
     ensure_index(client, connection.where)
-    summary = run_import(folder, importer, client=client, where=connection.where, on_chunk=on_chunk)
-    client.indices.refresh(index=ALIAS)
+    with bulk_loading(client, connection.where):
+        summary = run_import(folder, importer, client=client, where=connection.where, on_chunk=on_chunk)
     echo(f"{summary.indexed:,} documents indexed into {ALIAS} at {connection.where}")
     if kibana_url:
         count = install_dashboard(

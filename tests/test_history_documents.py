@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,19 @@ import pytest
 
 from catalog import Catalog
 from history.dashboard import NDJSON, PANELS, render_ndjson, saved_objects
-from history.documents import MAPPING, build_document, document_id, mapped_fields, skipped_effective, track_facts
+from history.documents import (
+    MAPPING,
+    CatalogFacts,
+    _exact_play_time,
+    build_document,
+    document_id,
+    document_json,
+    mapped_fields,
+    play_fields,
+    play_time,
+    skipped_effective,
+    track_facts,
+)
 from history.exports import Play
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -40,6 +52,30 @@ def test_ids_differ_by_user_content_and_length_but_not_by_run() -> None:
     # Two quick skips ending in the same second (the original importer kept only one).
     assert document_id("philipp", base) != document_id("philipp", play(uri="spotify:track:6hHc7Pks7wtBIW8Z6A0iFq"))
     assert document_id("philipp", base) != document_id("philipp", play(ms_played=119_000))
+
+
+def test_ids_hash_the_same_key_as_before() -> None:
+    # Ids must not change between versions, or a re-import would duplicate every play.
+    assert document_id("philipp", play()) == "1c320ca78714fd582db0584b9c8a0a6c"
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe/Berlin", "UTC", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/Amsterdam",
+     "America/Sao_Paulo", "Pacific/Apia"],
+)  # fmt: skip
+def test_cached_time_fields_match_datetime_arithmetic(zone: str) -> None:
+    # Every 10 min 13 s through the months of 2021's DST changes (St John's and Lord Howe change at
+    # half past a UTC hour), and every 73 h 1 min 1 s across 1900-1950 (odd offsets like
+    # Amsterdam's +00:19:32, dates before 1970).
+    tz = ZoneInfo(zone)
+    months = [datetime(2021, month, 1, tzinfo=timezone.utc) for month in (3, 4, 9, 10, 11)]
+    changes = [start + timedelta(seconds=613 * n) for start in months for n in range(4400)]
+    old = [datetime(1900, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=262_861 * n) for n in range(6000)]
+    for ts in changes + old:
+        assert play_time(ts, tz) == _exact_play_time(ts, tz), ts
+    sub_second = datetime(2021, 7, 4, 22, 30, 5, 250_000, tzinfo=timezone.utc)
+    assert play_time(sub_second, tz) == _exact_play_time(sub_second, tz)
 
 
 @pytest.mark.parametrize(
@@ -92,6 +128,27 @@ def test_catalog_facts_fill_the_legacy_and_grouped_fields(sample_catalog: Catalo
     assert doc["track"]["album"]["label"] == "Rhino" and doc["track"]["album"]["release_year"] == 1987
     assert "new wave" in doc["genres"]
     assert set(doc["audio_features"]) >= {"tempo", "key", "mode", "energy", "danceability", "valence"}
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), keys
+    return dict(pairs)
+
+
+@pytest.mark.parametrize("matched", [True, False])
+def test_document_json_is_the_document(sample_catalog: Catalog, matched: bool) -> None:
+    track = sample_catalog.track("5CRPGdCSOfstyTVK9Ja5EQ")
+    assert track is not None
+    facts = track_facts(track, None, {}, None) if matched else None
+    the_play = play(ip="192.0.2.1", reason_end="fwdbtn", skipped=False, platform="ios")
+    expected = build_document(the_play, user="p", zone=BERLIN, facts=facts, keep_ip=True, source_file="f.json")
+    fields = play_fields(
+        the_play, play_time(the_play.ts, BERLIN), user="p", zone_name="Europe/Berlin", matched=matched,
+        duration=track["duration_ms"] if matched else None, keep_ip=True, source_file="f.json",
+    )  # fmt: skip
+    text = document_json(fields, CatalogFacts.of(facts) if facts else None)
+    assert json.loads(text, object_pairs_hook=_no_duplicate_keys) == expected
 
 
 def test_podcast_and_audiobook_groups() -> None:

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
+import catalog.cli  # noqa: F401  (first: it imports history.cli to register it; the other order is circular)
 from catalog import Catalog
 from history.cli import history
 from history.elastic import ALIAS, INDEX, TEMPLATE, Connection, IndexConflict, ensure_index, track_play_counts
@@ -140,6 +141,8 @@ def test_import_every_format_enriches_indexes_and_moves_complete_files(
 
     assert count(es) == sum(expected.values())
     assert es.indices.get_alias(name=ALIAS) == {INDEX: {"aliases": {ALIAS: {"is_write_index": True}}}}
+    # Refreshing is off during the run (bulk_loading) and back on after it.
+    assert es.indices.get_settings(index=ALIAS)[INDEX]["settings"]["index"]["refresh_interval"] == "10s"
     # Every file moved except the truncated one, which is reported.
     assert sorted(p.name for p in (tmp_path / PROCESSED).iterdir()) == sorted(set(expected) - {"Streaming_History_Audio_2022_2.json"})
     assert [p.name for p in tmp_path.glob("*.json")] == ["Streaming_History_Audio_2022_2.json"]
@@ -254,7 +257,8 @@ def test_engine_killed_mid_run_then_rerun_finishes_with_exact_count(
     (tmp_path / "engine").mkdir()
     folder = tmp_path / "to_read"
     first = [track_record(START + minutes(n), 100_000 + n, substance[n % len(substance)]) for n in range(500)]
-    second = [track_record(START + minutes(1000 + n), 100_000 + n, substance[n % len(substance)]) for n in range(3000)]
+    # Six bulk chunks: with two requests in flight, the engine dies while later ones are unsent.
+    second = [track_record(START + minutes(1000 + n), 100_000 + n, substance[n % len(substance)]) for n in range(6000)]
     write_json(folder / "Streaming_History_Audio_2021_0.json", first)
     write_json(folder / "Streaming_History_Audio_2021_1.json", second)
 
@@ -270,7 +274,7 @@ def test_engine_killed_mid_run_then_rerun_finishes_with_exact_count(
         engine.process.wait(timeout=30)
         message = str(stopped.value)
         assert message.startswith(f"Elasticsearch at {engine.url} stopped answering after ")
-        assert "of 3,000 documents of Streaming_History_Audio_2021_1.json" in message
+        assert "of 6,000 documents of Streaming_History_Audio_2021_1.json" in message
         assert message.endswith("run the same command again.")
         assert [p.name for p in (folder / PROCESSED).iterdir()] == ["Streaming_History_Audio_2021_0.json"]
         assert (folder / "Streaming_History_Audio_2021_1.json").exists()
@@ -278,8 +282,8 @@ def test_engine_killed_mid_run_then_rerun_finishes_with_exact_count(
         engine.start()
         run(folder, sample_catalog, engine.url)
         client = Elasticsearch(engine.url, request_timeout=30)
-        client.indices.refresh(index=ALIAS)
-        assert client.count(index=ALIAS)["count"] == 3500
+        assert client.count(index=ALIAS)["count"] == 6500  # the run refreshed the index at its end
+        assert client.indices.get_settings(index=ALIAS)[INDEX]["settings"]["index"]["refresh_interval"] == "10s"
         client.close()
         assert sorted(p.name for p in (folder / PROCESSED).iterdir()) == [
             "Streaming_History_Audio_2021_0.json",
