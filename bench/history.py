@@ -4,27 +4,35 @@ Writes PLAYS plays as extended-history files of 15,000 records (Spotify's own fi
 from tracks found in the catalog by search (plus 2% ids the catalog lacks and 3% podcast plays),
 then measures, in one process:
 
-    parse      export files → plays (ijson)
-    enrich     one batched catalog lookup per file, cached across files
-    documents  plays + facts → documents
-    import     the whole run into a search engine, files moved to processed/ at the end
-    peak RSS   of this process (the engine runs apart)
+    parse       export files → plays
+    enrich      catalog enrichment: one batched lookup per file of the tracks not seen before
+                (cached across files, facts serialized once per track), then each play's facts
+    documents   ids, duplicates, time fields, the play's own fields, JSON with the facts spliced in
+    import      the whole run into a search engine (all of the above again, from a cold cache,
+                overlapped with indexing), files moved to processed/ at the end
+    peak RSS    of this process (the engine runs apart)
 
     uv run --all-extras python bench/history.py --catalog /work/bench-data/catalog-1000000.duckdb
 
-Without ``--es-url`` it starts ../shared/search-engine/start-os.sh on a free port in a temporary
-folder and stops it afterwards.
+Each step shows its wall time and the CPU seconds this process spent in it, the import also the
+engine's CPU seconds: on a machine others are using, the CPU figures say what the work costs and
+the wall time what the machine could give it. The steps are timed without the profiler;
+``--profile FILE`` profiles a second pass over them. Without ``--es-url`` it starts
+../shared/search-engine/start-os.sh on a free port in a temporary folder and stops it afterwards
+(its CPU time is read from /proc); ``--no-import`` stops after the steps.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import random
 import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,23 +97,63 @@ def write_history(folder: Path, tracks: list[dict], plays: int, seed: int = 7) -
         write_json(folder / f"Streaming_History_Audio_{ts.year}_{plays // FILE_SIZE}.json", records)
 
 
-def measure_enrichment(cat: Catalog, folder: Path) -> dict[str, float]:
+class Clock:
+    """Wall and CPU seconds (this process, all threads) since the last :meth:`lap`."""
+
+    def __init__(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        lap = (wall - self._wall, cpu - self._cpu)
+        self._wall, self._cpu = wall, cpu
+        return lap
+
+
+@dataclass
+class Steps:
+    """``[wall, cpu]`` seconds of each step over all files, and what they worked on."""
+
+    seconds: dict[str, list[float]]
+    plays: int
+    distinct_ids: int
+
+
+def measure_steps(cat: Catalog, folder: Path) -> Steps:
+    """Time each step over all files, with a fresh importer (cold caches)."""
     importer = Importer(cat, ImportOptions(user="bench", zone=zone_named("Europe/Berlin")), echo=lambda _: None)
-    parse = enrich = build = 0.0
-    plays_total = 0
+    steps = ("parse", "lookups", "facts", "documents")
+    timing = {step: [0.0, 0.0] for step in steps}
+    plays_read = 0
+    clock = Clock()
     for path, fmt in export_files(folder)[0]:
-        started = time.perf_counter()
+        clock.lap()
         plays = [p for p in read_export(path, fmt) if isinstance(p, Play)]
-        parsed = time.perf_counter()
+        laps = [clock.lap()]
         importer.enricher.prepare(plays)
-        enriched = time.perf_counter()
+        laps.append(clock.lap())
+        for play in plays:
+            importer.enricher.facts(play)
+        laps.append(clock.lap())
         importer.documents(plays, FileReport(path))
-        built = time.perf_counter()
-        parse += parsed - started
-        enrich += enriched - parsed
-        build += built - enriched
-        plays_total += len(plays)
-    return {"plays": plays_total, "parse": parse, "enrich": enrich, "documents": build}
+        laps.append(clock.lap())
+        for step, (wall, cpu) in zip(steps, laps):
+            timing[step][0] += wall
+            timing[step][1] += cpu
+        plays_read += len(plays)
+    timing["enrich"] = [a + b for a, b in zip(timing["lookups"], timing["facts"])]
+    return Steps(timing, plays_read, importer.enricher.tracks_looked_up)
+
+
+def engine_cpu_seconds(engine: SearchEngine | None) -> float | None:
+    """CPU seconds the engine process has used so far (Linux), None when it is not ours to read."""
+    if engine is None or engine.process is None:
+        return None
+    try:
+        fields = Path(f"/proc/{engine.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -114,7 +162,8 @@ def main() -> None:
     parser.add_argument("--plays", type=int, default=250_000)
     parser.add_argument("--tracks", type=int, default=20_000, help="distinct catalog tracks in the history")
     parser.add_argument("--es-url", help="an existing cluster (default: start the shared search engine)")
-    parser.add_argument("--profile", type=Path, help="write a cProfile of the enrichment pass here")
+    parser.add_argument("--profile", type=Path, help="also write a cProfile of the steps here")
+    parser.add_argument("--no-import", action="store_true", help="time the steps only")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, Catalog.open(args.catalog) as cat:
@@ -123,18 +172,25 @@ def main() -> None:
         write_history(work / "to_read", tracks, args.plays)
         print(f"{args.plays:,} plays of {len(tracks):,} catalog tracks in {len(list((work / 'to_read').iterdir()))} files")
 
-        profiler = cProfile.Profile() if args.profile else None
-        if profiler:
-            profiler.enable()
-        timing = measure_enrichment(cat, work / "to_read")
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        plays = timing["plays"]
+        steps = measure_steps(cat, work / "to_read")
+        timing, plays = steps.seconds, steps.plays
+        print(f"{'step':<10} {'wall s':>7}  {'plays/s':>12}  {'cpu s':>7}")
         for step in ("parse", "enrich", "documents"):
-            print(f"{step:<10} {timing[step]:7.2f} s  {plays / timing[step]:>12,.0f} plays/s")
-        enrichment = timing["enrich"] + timing["documents"]
-        print(f"{'enrichment':<10} {enrichment:7.2f} s  {plays / enrichment:>12,.0f} plays/s (lookups + documents)")
+            wall, cpu = timing[step]
+            print(f"{step:<10} {wall:7.2f}  {plays / wall:>12,.0f}  {cpu:7.2f}")
+        lookups = timing["lookups"]
+        print(
+            f"{'':<10} (enrich: lookups {lookups[0]:.2f} s for {steps.distinct_ids:,} distinct ids, "
+            f"{lookups[1] / steps.distinct_ids * 1e6:,.0f} us of CPU each; each play's facts {timing['facts'][0]:.2f} s)"
+        )
+        total = [sum(timing[step][i] for step in ("parse", "enrich", "documents")) for i in (0, 1)]
+        print(f"{'all three':<10} {total[0]:7.2f}  {plays / total[0]:>12,.0f}  {total[1]:7.2f}")
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(measure_steps, cat, work / "to_read")
+            profiler.dump_stats(args.profile)
+        if args.no_import:
+            return
 
         engine = None
         url = args.es_url
@@ -144,7 +200,8 @@ def main() -> None:
             engine.start()
             url = engine.url
         try:
-            started = time.perf_counter()
+            engine_before = engine_cpu_seconds(engine)
+            clock = Clock()
             summary = import_folder(
                 work / "to_read",
                 cat,
@@ -152,12 +209,15 @@ def main() -> None:
                 connection=Connection(url=url),
                 echo=lambda _: None,
             )
-            elapsed = time.perf_counter() - started
+            wall, cpu = clock.lap()
+            engine_after = engine_cpu_seconds(engine)
         finally:
             if engine:
                 engine.stop()
         moved = len(list((work / "to_read" / "processed").iterdir()))
-        print(f"import     {elapsed:7.2f} s  {plays / elapsed:>12,.0f} plays/s  ({summary.indexed:,} documents into {ALIAS}, {moved} files moved)")
+        engine_cpu = f", engine {engine_after - engine_before:.2f}" if engine_before is not None and engine_after else ""
+        print(f"import     {wall:7.2f}  {plays / wall:>12,.0f}  {cpu:7.2f}{engine_cpu}  "
+              f"({summary.indexed:,} documents into {ALIAS}, {moved} files moved)")
         print(f"peak RSS   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.0f} MB")
 
 
