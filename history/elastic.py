@@ -132,35 +132,45 @@ def bulk_loading(client: Elasticsearch, where: str) -> Iterator[None]:
     """The index without periodic refreshes while the block writes to it, then refreshed once.
 
     Each refresh makes a small segment that must be merged later and sends the id lookups of the
-    following writes to disk: about a quarter of the cluster's work during an import (measured on
+    following writes to disk: up to a quarter of the cluster's work during an import (measured on
     the shared test engine). Refreshing is about what searches see, not durability: acknowledged
     documents are in the translog either way. Afterwards the template's interval is put back (not
     whatever was there, which may be another run's -1) and the index refreshed, so everything
-    indexed is searchable. A run killed in the block leaves -1 behind until the next run ends.
+    indexed is searchable. A run killed in the block leaves -1 behind until the next run ends. A
+    cluster that refuses the setting (a key without ``manage`` on the index) is written to as is.
 
     :raises ClusterUnavailable: when the cluster does not answer.
-    :raises HistoryIndexError: when it refuses to change the setting.
     """
-    _set_refresh_interval(client, where, "-1")
+    tuned = _put_refresh_interval(client, where, "-1")
     try:
         yield
     except BaseException:
         with contextlib.suppress(HistoryIndexError):  # the cluster may be why the block stopped
-            _set_refresh_interval(client, where, REFRESH_INTERVAL)
+            _end_bulk_load(client, where, tuned)
         raise
-    _set_refresh_interval(client, where, REFRESH_INTERVAL)
+    _end_bulk_load(client, where, tuned)
 
 
-def _set_refresh_interval(client: Elasticsearch, where: str, interval: str) -> None:
-    """Set the index's refresh interval; refresh it too when the interval is a real one."""
+def _put_refresh_interval(client: Elasticsearch, where: str, interval: str) -> bool:
+    """Whether the cluster took the index's new refresh interval (False: it refused)."""
     try:
         client.indices.put_settings(index=ALIAS, settings={"index": {"refresh_interval": interval}})
-        if interval != "-1":
-            client.indices.refresh(index=ALIAS)
+    except TransportError as exc:
+        raise ClusterUnavailable(f"Elasticsearch at {where} does not answer ({exc})") from exc
+    except ApiError:
+        return False
+    return True
+
+
+def _end_bulk_load(client: Elasticsearch, where: str, tuned: bool) -> None:
+    if tuned:
+        _put_refresh_interval(client, where, REFRESH_INTERVAL)
+    try:
+        client.indices.refresh(index=ALIAS)
     except TransportError as exc:
         raise ClusterUnavailable(f"Elasticsearch at {where} does not answer ({exc})") from exc
     except ApiError as exc:
-        raise HistoryIndexError(f"Elasticsearch at {where} refused to set {ALIAS}'s refresh interval: {exc}") from exc
+        raise HistoryIndexError(f"Elasticsearch at {where} refused to refresh {ALIAS}: {exc}") from exc
 
 
 @dataclass
