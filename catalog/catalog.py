@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
@@ -31,8 +31,6 @@ from .version import FORMAT_VERSION
 Tracer = Callable[[str, str, Sequence[Any], float], None]
 """Called after every statement with ``(database, sql, params, seconds)``, where ``database`` is
 ``"duckdb"`` (search) or ``"sqlite"`` (the object store): ``Catalog.open(p, tracer=print)``."""
-
-T = TypeVar("T")
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
@@ -151,9 +149,6 @@ class Catalog:
         rows = self._store.rows_at(table, (pos for _, pos in found))
         return {row["id"]: row for row in rows.values()}
 
-    def _track_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        return self._rows_by_id("tracks", ids)
-
     def _tracks_at(self, positions: list[int]) -> list[dict[str, Any]]:
         by_pos = self._store.rows_at("tracks", positions)
         return [by_pos[p] for p in positions if p in by_pos]
@@ -163,9 +158,6 @@ class Catalog:
 
     def _artists_at(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         return {pos: _artist_row(row) for pos, row in self._store.rows_at("artists", positions).items()}
-
-    def _album_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        return self._rows_by_id("albums", ids)
 
     def _artist_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         return {i: _artist_row(row) for i, row in self._rows_by_id("artists", ids).items()}
@@ -193,7 +185,7 @@ class Catalog:
         Invalid ids give None too, so one bad value never spoils a batch.
         """
         ids = [parse_id(t, "track") for t in track_ids]
-        rows = self._track_rows(sorted({i for i in ids if i}))
+        rows = self._rows_by_id("tracks", (i for i in ids if i))
         return self._track_objects([rows.get(i) if i else None for i in ids], market, base)
 
     def _track_objects(self, rows: Sequence[dict[str, Any] | None], market: str | None, base: str) -> list[Track | None]:
@@ -244,7 +236,7 @@ class Catalog:
         0 none (for callers that need only the album's own fields, thousands at a time).
         """
         ids = [parse_id(a, "album") for a in album_ids]
-        rows = self._album_rows(sorted({i for i in ids if i}))
+        rows = self._rows_by_id("albums", (i for i in ids if i))
         return self._album_objects([rows.get(i) if i else None for i in ids], market, base, track_limit)
 
     def _album_objects(
@@ -274,7 +266,7 @@ class Catalog:
     ) -> Paging[SimplifiedTrack] | None:
         """One page of an album's tracks; None when the album is not in the catalog."""
         _check_page(limit, offset, max_limit=50)
-        rows = self._album_rows([require_id(album_id, "album")])
+        rows = self._rows_by_id("albums", [require_id(album_id, "album")])
         if not rows:
             return None
         row = next(iter(rows.values()))
@@ -368,16 +360,12 @@ class Catalog:
         found = self._hash_cache.get(key)
         if found is None:
             rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda t: hash(t))", [tokens])
-            found = self._remember(self._hash_cache, key, dict(zip(rows[0][0], tokens)))
+            found = dict(zip(rows[0][0], tokens))
+            # Searches come in bursts for one query (a page per type): a small cache saves DuckDB trips.
+            if len(self._hash_cache) >= _QUERY_CACHE_SIZE:
+                self._hash_cache.clear()
+            self._hash_cache[key] = found
         return found
-
-    @staticmethod
-    def _remember(cache: dict[Any, Any], key: Any, value: T) -> T:
-        # Searches come in bursts for one query (a page per type): a small cache saves DuckDB trips.
-        if len(cache) >= _QUERY_CACHE_SIZE:
-            cache.clear()
-        cache[key] = value
-        return value
 
     def search(
         self,

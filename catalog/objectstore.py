@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
@@ -25,6 +25,8 @@ from .schema import AUDIO_FEATURE_NAMES
 # SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap.
 _CHUNK = 500
 _EXPORT_BATCH = 50_000
+# DuckDB's hash() is unsigned 64-bit, SQLite's integers signed: term hashes are stored shifted.
+_TERM_SHIFT = 2**63
 
 Tracer = Callable[[str, Sequence[Any], float], None]
 
@@ -105,8 +107,7 @@ _TABLES: list[tuple[str, str, str]] = [
         "term_runs",
         """CREATE TABLE term_runs (kind INTEGER NOT NULL, term INTEGER NOT NULL, field INTEGER NOT NULL,
            start INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, term, field)) WITHOUT ROWID""",
-        # DuckDB's hash() is unsigned 64-bit, SQLite's integers signed: shift into range.
-        f"""SELECT kind, (term::HUGEINT - {2**63})::BIGINT AS term, field, start, n FROM term_ranges
+        f"""SELECT kind, (term::HUGEINT - {_TERM_SHIFT})::BIGINT AS term, field, start, n FROM term_ranges
             ORDER BY kind, term, field""",
     ),
     (
@@ -205,20 +206,35 @@ class ObjectStore:
             db.close()
         self._connections.clear()
 
-    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        started = time.perf_counter()
-        rows = self._connection().execute(sql, params).fetchall()
-        if self._tracer is not None:
-            self._tracer(sql, params, time.perf_counter() - started)
-        return rows
-
-    def _fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def _query(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of one statement, traced."""
         started = time.perf_counter()
         cursor = self._connection().execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
         if self._tracer is not None:
             self._tracer(sql, params, time.perf_counter() - started)
+        return [d[0] for d in cursor.description], rows
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._query(sql, params)[1]
+
+    def _fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        names, rows = self._query(sql, params)
+        return [dict(zip(names, row)) for row in rows]
+
+    def _fetch_in(
+        self, sql: str, values: Iterable[Any], *, before: Sequence[Any] = (), dicts: bool = False
+    ) -> list[Any]:
+        """Rows of ``sql``, whose ``IN ({marks})`` takes ``values``, run once per chunk of values.
+
+        ``before`` are the parameters that come ahead of the values.
+        """
+        fetch = self._fetch_dicts if dicts else self._fetch
+        rows: list[Any] = []
+        wanted = sorted(set(values))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows += fetch(sql.format(marks=", ".join("?" * len(chunk))), [*before, *chunk])
         return rows
 
     # -- keys ------------------------------------------------------------------------------
@@ -228,47 +244,27 @@ class ObjectStore:
 
         ``table`` and ``column`` are this package's constants, never user input.
         """
-        found: list[tuple[Any, int]] = []
-        for chunk in _chunks(sorted(set(values))):
-            found += self._fetch(
-                f"SELECT {column}, pos FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk
-            )
-        return found
+        return self._fetch_in(f"SELECT {column}, pos FROM {table} WHERE {column} IN ({{marks}})", values)
 
     def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Rows of an object table (tracks, albums, artists, audio_features) by position."""
-        rows: dict[int, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(set(positions))):
-            for row in self._fetch_dicts(
-                f"SELECT * FROM {table} WHERE pos IN ({', '.join('?' * len(chunk))})", chunk
-            ):
-                rows[row["pos"]] = row
-        return rows
+        rows = self._fetch_in(f"SELECT * FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
+        return {row["pos"]: row for row in rows}
 
     def names_at(self, table: str, positions: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """(name, packed artists, album_pos) of tracks, (name, packed artists, None) of albums, and
         (name, None, None) of artists: the words a search result is checked against."""
         columns = {"tracks": "name, artists, album_pos", "albums": "name, artists, NULL", "artists": "name, NULL, NULL"}[table]
-        found: dict[int, tuple[Any, ...]] = {}
-        for chunk in _chunks(sorted(set(positions))):
-            for pos, *values in self._fetch(
-                f"SELECT pos, {columns} FROM {table} WHERE pos IN ({', '.join('?' * len(chunk))})", chunk
-            ):
-                found[pos] = tuple(values)
-        return found
+        rows = self._fetch_in(f"SELECT pos, {columns} FROM {table} WHERE pos IN ({{marks}})", positions)
+        return {pos: tuple(values) for pos, *values in rows}
 
     def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
         """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
         return self._fetch_dicts("SELECT * FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1])
 
     def markets(self, rowids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-        found: dict[int, tuple[str, ...]] = {}
-        for chunk in _chunks(sorted(set(rowids))):
-            for rowid, codes in self._fetch(
-                f"SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({', '.join('?' * len(chunk))})", chunk
-            ):
-                found[rowid] = tuple(codes.split(",")) if codes else ()
-        return found
+        rows = self._fetch_in("SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({marks})", rowids)
+        return {rowid: tuple(codes.split(",")) if codes else () for rowid, codes in rows}
 
     def artist_albums(self, artist_pos: int, groups: Sequence[str], limit: int, offset: int) -> tuple[list[tuple[int, str]], int]:
         """One page of (album_pos, album_group) links of an artist, and how many there are."""
@@ -283,20 +279,14 @@ class ObjectStore:
 
     def term_runs(self, kind: int, terms: dict[int, str]) -> dict[tuple[str, int], tuple[int, int]]:
         """Postings runs ``(start, count)`` by (token, field) for tokens given by their DuckDB hash."""
-        found: dict[tuple[str, int], tuple[int, int]] = {}
-        for chunk in _chunks(sorted(terms)):
-            for term, field, start, count in self._fetch(
-                f"SELECT term, field, start, n FROM term_runs WHERE kind = ? AND term IN ({', '.join('?' * len(chunk))})",
-                [kind, *(h - 2**63 for h in chunk)],
-            ):
-                found[(terms[term + 2**63], field)] = (start, count)
-        return found
+        rows = self._fetch_in(
+            "SELECT term, field, start, n FROM term_runs WHERE kind = ? AND term IN ({marks})",
+            (h - _TERM_SHIFT for h in terms),
+            before=[kind],
+        )
+        return {(terms[term + _TERM_SHIFT], field): (start, count) for term, field, start, count in rows}
 
     def top_track_positions(self, artist_pos: int) -> list[int]:
         rows = self._fetch("SELECT positions FROM artist_top_tracks WHERE artist_pos = ?", [artist_pos])
         return [int(p) for p in rows[0][0].split(",")] if rows and rows[0][0] else []
 
-
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
