@@ -10,19 +10,18 @@ lookup with back-off for ~30 s, which would make every test with MusicBrainz ena
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tests.stub_http import JsonHandler, StubServer
 
 BEET = Path(sys.executable).with_name("beet")
 
@@ -85,34 +84,18 @@ def _library_rows(env: BeetsEnv, kind: str, query: str) -> list[dict[str, Any]]:
         lib._close()
 
 
-class _EmptyMusicBrainz(BaseHTTPRequestHandler):
+class _EmptyMusicBrainz(JsonHandler):
     """Answers every MusicBrainz web-service request with "nothing found"."""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        body = json.dumps(
-            {"count": 0, "offset": 0, "releases": [], "recordings": [], "release-count": 0, "recording-count": 0}
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json({"count": 0, "offset": 0, "releases": [], "recordings": [], "release-count": 0, "recording-count": 0})
 
 
 @contextmanager
 def offline_musicbrainz() -> Iterator[dict[str, Any]]:
     """A local MusicBrainz that knows no release; yields the ``musicbrainz:`` config for it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EmptyMusicBrainz)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"host": f"127.0.0.1:{server.server_port}", "https": False, "ratelimit": 100}
-    finally:
-        server.shutdown()
-        server.server_close()
+    with StubServer(_EmptyMusicBrainz) as server:
+        yield {"host": f"127.0.0.1:{server.port}", "https": False, "ratelimit": 100}
 
 
 def read_tags(path: Path) -> dict[str, Any]:

@@ -16,19 +16,16 @@ import it before the environment is set): they take the ``picard_session`` fixtu
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 import signal
 import socket
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +33,7 @@ import pytest
 
 from catalog import Catalog
 from picard_plugin.packaging import install_plugin, read_manifest
+from tests.stub_http import JsonHandler, StubServer
 
 PLUGIN_UUID = read_manifest()["uuid"]
 SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
@@ -164,35 +162,24 @@ class FakeMusicBrainz:
         self.releases: dict[str, dict[str, Any]] = {}
         releases = self.releases
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 match = re.match(r"/ws/2/release/([0-9a-f-]+)", self.path)
                 document = releases.get(match.group(1)) if match else None
-                body = json.dumps(document if document else {"error": "Not Found"}).encode()
-                self.send_response(200 if document else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_json(document or {"error": "Not Found"}, 200 if document else 404)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = StubServer(Handler)
 
     @property
     def port(self) -> int:
-        return self.server.server_port
+        return self.server.port
 
     def add(self, release: dict[str, Any]) -> str:
         self.releases[release["id"]] = release
         return release["id"]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
 
 # -- the Picard session -----------------------------------------------------------------------------
@@ -405,6 +392,17 @@ def _stop_picard(session: PicardSession) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture
+def picard(picard_session: PicardSession, server_url: str) -> Iterator[PicardSession]:
+    """Picard with the plugin on its defaults, pointed at the live test server; emptied afterwards.
+
+    Test modules using it also import ``server_url`` from ``tests.server_helpers``.
+    """
+    picard_session.configure(server_url=server_url)
+    yield picard_session
+    picard_session.clear()
 
 
 # -- files ---------------------------------------------------------------------------------------

@@ -219,35 +219,19 @@ def test_dashboard_saved_objects_reference_only_mapped_aggregatable_fields() -> 
 
 
 def test_install_dashboard_posts_the_ndjson_to_kibanas_import_api() -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from history.dashboard import install_dashboard
+    from tests.stub_http import JsonHandler, StubServer
 
     seen: dict[str, Any] = {}
 
-    class FakeKibana(BaseHTTPRequestHandler):
+    class FakeKibana(JsonHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             body = self.rfile.read(int(self.headers["Content-Length"]))
             seen.update(path=self.path, xsrf=self.headers.get("kbn-xsrf"), auth=self.headers.get("Authorization"), body=body)
-            answer = json.dumps({"success": True, "successCount": len(saved_objects())}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
+            self.send_json({"success": True, "successCount": len(saved_objects())})
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKibana)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        imported = install_dashboard(f"http://127.0.0.1:{server.server_port}/", api_key="KEY")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with StubServer(FakeKibana) as kibana:
+        imported = install_dashboard(f"http://127.0.0.1:{kibana.port}/", api_key="KEY")
     assert imported == len(saved_objects())
     assert seen["path"] == "/api/saved_objects/_import?overwrite=true"
     assert seen["xsrf"] and seen["auth"] == "ApiKey KEY"

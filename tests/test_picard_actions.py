@@ -22,6 +22,7 @@ from tests.picard_helpers import (
     cluster_files,
     mbid,
     musicbrainz_release,
+    picard,  # noqa: F401 (fixture)
     picard_session,  # noqa: F401 (fixture)
     read_tags,
     save_files,
@@ -30,13 +31,6 @@ from tests.picard_helpers import (
 from tests.server_helpers import server_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("picard") is None, reason="needs the picard extra")
-
-
-@pytest.fixture
-def picard(picard_session: PicardSession, server_url: str) -> PicardSession:
-    picard_session.configure(server_url=server_url)
-    yield picard_session
-    picard_session.clear()
 
 
 def write_album(folder: Path, catalog: Catalog, album_id: str, tags: Any, *, flac_from_disc: int = 2) -> list[Path]:

@@ -26,6 +26,7 @@ from tests.picard_helpers import (
     add_files,
     mbid,
     musicbrainz_release,
+    picard,  # noqa: F401 (fixture)
     picard_session,  # noqa: F401 (fixture)
     read_tags,
     save_files,
@@ -34,14 +35,6 @@ from tests.picard_helpers import (
 from tests.server_helpers import server_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("picard") is None, reason="needs the picard extra")
-
-
-@pytest.fixture
-def picard(picard_session: PicardSession, server_url: str) -> PicardSession:
-    """Picard with the plugin on its defaults, pointed at the live test server; emptied afterwards."""
-    picard_session.configure(server_url=server_url)
-    yield picard_session
-    picard_session.clear()
 
 
 def load_album(picard: PicardSession, release: dict[str, Any]) -> Any:
