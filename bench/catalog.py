@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from catalog import Catalog  # noqa: E402
-from catalog.objectstore import store_path  # noqa: E402
+from catalog.catalog import catalog_files  # noqa: E402
 
 Op = Callable[[int], Any]
 
@@ -249,7 +249,7 @@ def bench_size(tracks: int, workdir: Path, args: argparse.Namespace) -> dict[str
     if build_figures.exists():
         result["build"] = json.loads(build_figures.read_text())
     result["dump_gb"] = folder_size(dump) / 1e9
-    result["catalog_gb"] = (folder_size(catalog_path) + folder_size(store_path(catalog_path))) / 1e9
+    result["catalog_gb"] = sum(folder_size(p) for p in catalog_files(catalog_path)) / 1e9
     keys = sample_keys(dump, max(args.repeat, 200) * 2, seed=7)
     with Catalog.open(catalog_path) as cat:
         result["catalog"] = {name: latency(op, args.repeat) for name, op in catalog_ops(cat, keys).items()}

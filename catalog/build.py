@@ -1,4 +1,4 @@
-"""Turn the raw parquet dump into the catalog: search postings in DuckDB, objects in SQLite.
+"""Turn the raw parquet dump into the catalog: objects in SQLite, search postings in flat arrays.
 
 The dump is sorted by internal rowid, so nothing in it can be found without a full scan. The
 build re-sorts every table by what it is looked up by and pre-joins what objects need:
@@ -9,10 +9,11 @@ build re-sorts every table by what it is looked up by and pre-joins what objects
 
 DuckDB does the heavy lifting (joins, sorts and aggregations over hundreds of millions of rows,
 spilling to disk within ``memory_limit``) in a scratch database. The object rows and their key
-indexes (id, ISRC, UPC) are then copied into the object store (:mod:`catalog.objectstore`), and
-only the search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → position,
-sorted by popularity) and ``meta`` go into the DuckDB catalog file. Track and album rows carry their
-artists (id, name) already joined, so an object is assembled from one or two rows.
+indexes (id, ISRC, UPC) are then copied into the object store (:mod:`catalog.objectstore`), the
+search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → position, sorted
+by popularity) into the postings file (:mod:`catalog.postings`), and only ``meta`` goes into the
+DuckDB catalog file. Track and album rows carry their artists (id, name) already joined, so an
+object is assembled from one or two rows.
 
 Everything is written under temporary names that are renamed into place only when complete: an
 interrupted build never leaves something that opens as a catalog.
@@ -31,10 +32,10 @@ from typing import Callable
 
 import duckdb
 
-from . import objectstore, schema
+from . import objectstore, postings, schema
 from .errors import CatalogError
 from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, KIND_ALBUM, KIND_ARTIST, KIND_TRACK
-from .text import MACROS
+from .text import MACROS, TERM_HASH
 from .version import FORMAT_VERSION, __version__
 
 
@@ -46,10 +47,24 @@ ProgressCallback = Callable[[str, int, int, float], None]
 class BuildOptions:
     memory_limit: str = "5GB"
     threads: int = 2
-    # Rows per DuckDB row group. A lookup decodes whole row groups of the columns it returns, so
-    # smaller groups make lookups faster and the file bigger (DuckDB's default, 122,880 rows,
-    # costs 10-20 ms per lookup; 2,048, the smallest, costs ~2 ms and twice the space).
-    row_group_size: int = 8192
+
+
+# The arrays of the postings file (catalog.postings): (name, type, the one-column query giving
+# them in position order). Term tables are read in the order they were written (sorted by term,
+# field and popularity), which is the order term_runs' starts count in.
+_POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
+    ("track.pos", "uint32", "SELECT pos FROM track_terms"),
+    ("track.len", "uint8", "SELECT field_len FROM track_terms"),
+    ("track.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM tracks"),
+    ("track.year", "int16", f"SELECT coalesce(year, {postings.NO_YEAR}) FROM tracks"),
+    ("album.pos", "uint32", "SELECT pos FROM album_terms"),
+    ("album.len", "uint8", "SELECT field_len FROM album_terms"),
+    ("album.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM albums"),
+    ("album.year", "int16", f"SELECT coalesce(year, {postings.NO_YEAR}) FROM album_order ORDER BY pos"),
+    ("artist.pos", "uint32", "SELECT pos FROM artist_terms"),
+    ("artist.len", "uint8", "SELECT field_len FROM artist_terms"),
+    ("artist.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM artists"),
+]
 
 
 def _quote(value: str) -> str:
@@ -75,7 +90,7 @@ def packed_artists(order_key: str, key_width: int) -> str:
 
 def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
     """(title, table whose row count weighs the step, SQL statements) for every build step."""
-    hashed_tokens = "list_transform(ls_tokens({}), lambda w: hash(w))"
+    hashed_tokens = f"list_transform(ls_tokens({{}}), lambda w: {TERM_HASH.format('w')})"
     steps: list[tuple[str, str, list[str]]] = [
         (
             "markets",
@@ -109,7 +124,7 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                 f"""CREATE TEMP TABLE artist_ref AS
                     SELECT dump_rowid, rowid AS pos, id, name, popularity,
                            {hashed_tokens.format("name")} AS terms,
-                           list_transform(genres, lambda g: hash(ls_name_key(g))) AS genre_terms
+                           list_transform(genres, lambda g: {TERM_HASH.format("ls_name_key(g)")}) AS genre_terms
                     FROM artists""",
             ],
         ),
@@ -245,9 +260,8 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                     JOIN (SELECT rowid AS album_pos, {hashed_tokens.format("name")} AS terms FROM albums) a
                       ON a.album_pos = t.album_pos""",
                 "DROP TABLE track_artist_refs",
-                """CREATE TABLE catalog_file.track_terms AS
-                   SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
-                          least(field_len, 255)::UTINYINT AS field_len, year, pos
+                """CREATE TABLE track_terms AS
+                   SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos
                    FROM track_term_rows
                    ORDER BY term, field, popularity DESC, pos""",
                 "DROP TABLE track_term_rows",
@@ -257,23 +271,18 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             "album and artist search terms",
             "albums",
             [
-                f"""CREATE TABLE catalog_file.album_terms AS
-                    SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
-                           least(field_len, 255)::UTINYINT AS field_len, year, pos
-                    FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len,
-                                 popularity, year
-                          FROM (SELECT a.rowid AS pos, a.popularity, o.year, {hashed_tokens.format("a.name")} AS terms
-                                FROM albums a JOIN album_order o ON o.pos = a.rowid)
+                f"""CREATE TABLE album_terms AS
+                    SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos
+                    FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
+                          FROM (SELECT a.rowid AS pos, a.popularity, {hashed_tokens.format("a.name")} AS terms FROM albums a)
                           UNION ALL
-                          SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms),
-                                 a.popularity, o.year
+                          SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms), a.popularity
                           FROM album_artist_lists l
                           JOIN album_order o ON o.dump_rowid = l.album_rowid
                           JOIN d_albums a ON a.rowid = l.album_rowid)
                     ORDER BY term, field, popularity DESC, pos""",
-                f"""CREATE TABLE catalog_file.artist_terms AS
-                    SELECT term, field::UTINYINT AS field, popularity::UTINYINT AS popularity,
-                           least(field_len, 255)::UTINYINT AS field_len, NULL::SMALLINT AS year, pos
+                f"""CREATE TABLE artist_terms AS
+                    SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos
                     FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
                           FROM artist_ref
                           UNION ALL
@@ -282,11 +291,11 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                 # Where each term's run starts: copied into the object store's term_runs.
                 f"""CREATE TABLE term_ranges AS
                     SELECT {KIND_TRACK}::UTINYINT AS kind, term, field, min(rowid) AS start, count(*) AS n
-                    FROM catalog_file.track_terms GROUP BY term, field
+                    FROM track_terms GROUP BY term, field
                     UNION ALL
-                    SELECT {KIND_ALBUM}, term, field, min(rowid), count(*) FROM catalog_file.album_terms GROUP BY term, field
+                    SELECT {KIND_ALBUM}, term, field, min(rowid), count(*) FROM album_terms GROUP BY term, field
                     UNION ALL
-                    SELECT {KIND_ARTIST}, term, field, min(rowid), count(*) FROM catalog_file.artist_terms GROUP BY term, field
+                    SELECT {KIND_ARTIST}, term, field, min(rowid), count(*) FROM artist_terms GROUP BY term, field
                     ORDER BY term, kind, field""",
             ],
         ),
@@ -355,17 +364,16 @@ def build_catalog(
     try:
         # The wide tables are built in a scratch database and copied to the object store; only
         # the search postings and meta go into the catalog file itself.
-        con.execute(f"ATTACH {_quote(str(scratch.catalog))} AS catalog_file (ROW_GROUP_SIZE {int(options.row_group_size)})")
+        con.execute(f"ATTACH {_quote(str(scratch.catalog))} AS catalog_file")
         con.execute(f"ATTACH {_quote(str(scratch.work))} AS work")
         con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
         con.execute(f"SET threads = {int(options.threads)}")
         con.execute(f"SET temp_directory = {_quote(str(scratch.spill))}")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
-        for database in ("catalog_file", "work"):
-            con.execute(f"USE {database}")
-            for macro in MACROS:
-                con.execute(macro)
+        con.execute("USE work")
+        for macro in MACROS:
+            con.execute(macro)
         for table in schema.METADATA_TABLES:
             extra = ", file_row_number = true" if table is schema.TRACK_ARTISTS else ""
             path = _quote(str(dump_dir / table.file_name))
@@ -379,6 +387,7 @@ def build_catalog(
         exports = objectstore.table_names(has_features)
         weights = [max(counts.get(weigh, 1), 1) for _, weigh, _ in steps]
         weights += [max(counts.get(objectstore.WEIGHED_BY[name], 1), 1) for name in exports]
+        weights.append(max(counts["tracks"], 1))
         step_count = len(weights)
 
         def report(title: str, number: int) -> None:
@@ -397,6 +406,8 @@ def build_catalog(
             has_audio_features=has_features,
             progress=lambda name: report(f"object store: {name}", len(steps) + exports.index(name) + 1),
         )
+        report("search postings", step_count)
+        postings.write_postings(con, scratch.postings, meta["build_id"], _POSTINGS_ARRAYS)
         meta["build_seconds"] = f"{time.monotonic() - started:.1f}"
         _write_meta(con, meta)
         con.execute("CHECKPOINT catalog_file")
@@ -415,9 +426,10 @@ def build_catalog(
         scratch.remove_all()
         raise
     scratch.remove_work()
-    # The store first: a catalog file is only ever renamed into place beside its own store, and
-    # the shared build_id refuses any other pairing (see Catalog.open).
+    # The catalog file last: it is only ever renamed into place beside its own store and
+    # postings, and the shared build_id refuses any other pairing (see Catalog.open).
     os.replace(scratch.store, objectstore.store_path(catalog_path))
+    os.replace(scratch.postings, postings.postings_path(catalog_path))
     os.replace(scratch.catalog, catalog_path)
     if progress:
         progress("done", step_count, step_count, 1.0)
@@ -431,6 +443,7 @@ class _TemporaryFiles:
         tag = f".{catalog_path.name}.building-{os.getpid()}"
         self.catalog = catalog_path.with_name(tag)
         self.store = catalog_path.with_name(f"{tag}.objects.sqlite")
+        self.postings = catalog_path.with_name(f"{tag}.postings")
         self.work = catalog_path.with_name(f"{tag}.work")
         self.spill = catalog_path.with_name(f"{tag}.spill")
         self.remove_all()
@@ -444,6 +457,7 @@ class _TemporaryFiles:
         self.remove_work()
         self.catalog.unlink(missing_ok=True)
         self.store.unlink(missing_ok=True)
+        self.postings.unlink(missing_ok=True)
 
 
 def _meta(counts: dict[str, int], dump_dir: Path, *, has_features: bool, seconds: float) -> dict[str, str]:

@@ -1,17 +1,16 @@
 """The read side: open a built catalog and answer lookups with Spotify-shaped objects.
 
 Lookups by id, ISRC and UPC are B-tree searches in the object store (:mod:`catalog.objectstore`),
-so their cost does not grow with the catalog; search ranks positions from DuckDB's postings and
-fetches the objects at those positions from the store. Both are opened read-only and shared: each
-thread gets its own DuckDB cursor and SQLite connection, as both require.
+so their cost does not grow with the catalog; search ranks positions from the memory-mapped
+postings (:mod:`catalog.postings`) and fetches the objects at those positions from the store. The
+DuckDB catalog file only says what was built; it is read once, when the catalog is opened. Both
+the store and the postings are read-only and shared: each thread gets its own SQLite connection.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -21,20 +20,21 @@ from . import objects
 from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
 from .ids import parse_id, require_id
 from .objectstore import ObjectStore, store_path
+from .postings import Postings, PostingsError, postings_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
-from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_NAME, SEARCH_TYPES, Condition, SearchType, conditions_for, kind_of, search_positions
-from .text import tokens
+from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, SEARCH_TYPES, Condition, SearchType, conditions_for, kind_of, search_positions
+from .text import term_hash, tokens
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
 
 Tracer = Callable[[str, str, Sequence[Any], float], None]
-"""Called after every statement with ``(database, sql, params, seconds)``, where ``database`` is
-``"duckdb"`` (search) or ``"sqlite"`` (the object store): ``Catalog.open(p, tracer=print)``."""
+"""Called after every read with ``(source, statement, params, seconds)``: ``source`` is ``"sqlite"``
+(an object-store statement and its parameters) or ``"postings"`` (``"<type> postings"`` and the
+row count of each run read): ``Catalog.open(p, tracer=print)``."""
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
-_QUERY_CACHE_SIZE = 256
 
 
 class Catalog:
@@ -45,17 +45,12 @@ class Catalog:
     'Substance'
     """
 
-    def __init__(
-        self, connection: duckdb.DuckDBPyConnection, store: ObjectStore, path: Path, meta: dict[str, str], tracer: Tracer | None
-    ):
-        self._connection = connection
+    def __init__(self, store: ObjectStore, postings: Postings, path: Path, meta: dict[str, str]):
         self._store = store
+        self._postings = postings
         self.path = path
         self.meta = meta
-        self._tracer = tracer
-        self._local = threading.local()
         self._markets: dict[int, tuple[str, ...]] = {}
-        self._hash_cache: dict[tuple[str, ...], dict[int, str]] = {}
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -69,38 +64,23 @@ class Catalog:
         path = Path(path).expanduser()
         if not path.is_file():
             raise CatalogNotFound(path)
-        try:
-            connection = duckdb.connect(str(path), read_only=True)
-        except duckdb.Error as exc:
-            raise CatalogIncompatible(path, f"cannot be opened as a catalog ({str(exc).splitlines()[0]})") from exc
-        try:
-            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        except duckdb.CatalogException as exc:
-            connection.close()
-            raise CatalogIncompatible(path, "is not a localspotify catalog (it has no meta table)") from exc
+        meta = _read_meta(path)
         found = meta.get("format_version")
         if found != str(FORMAT_VERSION):
-            connection.close()
             raise CatalogIncompatible(
                 path,
                 f"was built by localspotify {meta.get('localspotify_version', '?')} with catalog format "
                 f"{found}; this version reads format {FORMAT_VERSION}",
             )
-        if meta.get("duckdb_version") != duckdb.__version__:
-            # Search postings store DuckDB hash() values; another DuckDB may hash differently.
-            connection.close()
-            raise CatalogIncompatible(
-                path, f"was built with DuckDB {meta.get('duckdb_version')}, this is DuckDB {duckdb.__version__}"
-            )
+        store = _open_store(path, meta, tracer)
         try:
-            store = _open_store(path, meta, tracer)
+            postings = _open_postings(path, meta, tracer)
         except CatalogIncompatible:
-            connection.close()
+            store.close()
             raise
-        return cls(connection, store, path, meta, tracer)
+        return cls(store, postings, path, meta)
 
     def close(self) -> None:
-        self._connection.close()
         self._store.close()
 
     def __enter__(self) -> Catalog:
@@ -116,22 +96,6 @@ class Catalog:
     @property
     def dump_row_counts(self) -> dict[str, int]:
         return json.loads(self.meta.get("dump_row_counts", "{}"))
-
-    # -- SQL plumbing ----------------------------------------------------------------------
-
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        cursor = getattr(self._local, "cursor", None)
-        if cursor is None:
-            cursor = self._connection.cursor()
-            self._local.cursor = cursor
-        return cursor
-
-    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        started = time.perf_counter()
-        rows = self._cursor().execute(sql, list(params)).fetchall()
-        if self._tracer is not None:
-            self._tracer("duckdb", sql, params, time.perf_counter() - started)
-        return rows
 
     def _market_view(self, rows: Iterable[dict[str, Any]], market: str | None) -> Markets:
         wanted = {r["markets_rowid"] for r in rows if r["markets_rowid"] is not None} - self._markets.keys()
@@ -354,19 +318,6 @@ class Catalog:
         """Search tokens of each value: the build's ``ls_tokens`` macro, in Python."""
         return [tokens(v) for v in values]
 
-    def _term_hashes(self, tokens: list[str]) -> dict[int, str]:
-        """The postings key (DuckDB's hash) of each token."""
-        key = tuple(tokens)
-        found = self._hash_cache.get(key)
-        if found is None:
-            rows = self._fetch("SELECT list_transform(?::VARCHAR[], lambda t: hash(t))", [tokens])
-            found = dict(zip(rows[0][0], tokens))
-            # Searches come in bursts for one query (a page per type): a small cache saves DuckDB trips.
-            if len(self._hash_cache) >= _QUERY_CACHE_SIZE:
-                self._hash_cache.clear()
-            self._hash_cache[key] = found
-        return found
-
     def search(
         self,
         q: str,
@@ -424,9 +375,9 @@ class Catalog:
                     raise QueryRejected(query.text, "no word to search by; add words or a track:, album: or artist: filter")
                 return [], 0
             return self._rank_exact(restrict, search_type, limit, offset)
-        runs = self._store.term_runs(kind_of(search_type), self._term_hashes(sorted({c.token for c in conditions})))
+        runs = self._store.term_runs(kind_of(search_type), {term_hash(t): t for t in {c.token for c in conditions}})
         page = search_positions(
-            self._fetch,
+            self._postings,
             search_type,
             conditions,
             runs,
@@ -448,6 +399,7 @@ class Catalog:
             if search_type == "track"
             else {}
         )
+        genres = self._genres_of(search_type, names) if any(FIELD_GENRE in c.fields for c in conditions) else {}
         texts: dict[int, dict[int, list[str]]] = {}
         for pos, (name, artists, album_pos) in names.items():
             fields = {FIELD_NAME: [name or ""]}
@@ -458,8 +410,10 @@ class Catalog:
             texts[pos] = fields
         scores: dict[int, float] = {}
         for pos, fields in texts.items():
-            # A field with several values (artists) is indexed value by value, as the build does.
+            # A field with several values (artists) is indexed value by value, as the build does;
+            # a genre is one term, its whole name key.
             words = {field: [tokens(value) for value in values] for field, values in fields.items()}
+            words[FIELD_GENRE] = [[" ".join(tokens(genre))] for genre in genres.get(pos, ())]
             score = 0.0
             for condition in conditions:
                 weights = [1 / len(ws) for f in condition.fields for ws in words.get(f, ()) if condition.token in ws]
@@ -469,6 +423,14 @@ class Catalog:
             else:
                 scores[pos] = score
         return scores
+
+    def _genres_of(self, search_type: SearchType, names: dict[int, tuple[Any, ...]]) -> dict[int, list[str]]:
+        """The genres a track (its artists') or an artist is found by, by position."""
+        if search_type == "artist":
+            return {pos: row["genres"] for pos, row in self._artists_at(names).items()}
+        credits = {pos: [a["id"] for a in objects.unpack_artists(artists)] for pos, (_, artists, _) in names.items()}
+        artists = self._artist_rows(sorted({i for ids in credits.values() for i in ids}))
+        return {pos: [g for i in ids if i in artists for g in artists[i]["genres"]] for pos, ids in credits.items()}
 
     def _exact_positions(self, query: Query, search_type: SearchType) -> list[int] | None:
         """Positions matching every isrc:/upc: filter, or None when the type has no such filter."""
@@ -505,6 +467,40 @@ def _check_page(limit: int, offset: int, *, max_limit: int, max_offset: int | No
 def _artist_row(row: dict[str, Any]) -> dict[str, Any]:
     """The store keeps an artist's genres as one string; objects want a list."""
     return {**row, "genres": row["genres"].split("\x1f") if row["genres"] else []}
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """Every file of the catalog at ``path``: they are built together and belong together."""
+    return [path, store_path(path), postings_path(path)]
+
+
+def _read_meta(path: Path) -> dict[str, str]:
+    """What the catalog file says was built: format, versions, build id, the dump's row counts."""
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise CatalogIncompatible(path, f"cannot be opened as a catalog ({str(exc).splitlines()[0]})") from exc
+    try:
+        return dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.CatalogException as exc:
+        raise CatalogIncompatible(path, "is not a localspotify catalog (it has no meta table)") from exc
+    finally:
+        connection.close()
+
+
+def _open_postings(path: Path, meta: dict[str, str], tracer: Tracer | None) -> Postings:
+    """The search postings built together with the catalog file at ``path``."""
+    postings_file = postings_path(path)
+    if not postings_file.is_file():
+        raise CatalogIncompatible(path, f"has no search postings beside it (expected {postings_file})")
+    postings_tracer = (lambda what, counts, seconds: tracer("postings", what, counts, seconds)) if tracer else None
+    try:
+        postings = Postings(postings_file, postings_tracer)
+    except PostingsError as exc:
+        raise CatalogIncompatible(path, f"has unreadable search postings: {exc}") from exc
+    if postings.build_id != meta.get("build_id"):
+        raise CatalogIncompatible(path, f"does not belong with the search postings {postings_file} (another build)")
+    return postings
 
 
 def _open_store(path: Path, meta: dict[str, str], tracer: Tracer | None) -> ObjectStore:

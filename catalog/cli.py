@@ -122,16 +122,7 @@ def _exit_on_terminate(signum: int, frame: object) -> None:
 @catalog_option
 @click.option("--memory-limit", default="5GB", show_default=True, help="DuckDB memory limit; the rest spills to disk.")
 @click.option("--threads", default=2, show_default=True, help="DuckDB worker threads.")
-@click.option(
-    "--row-group-size",
-    default=BuildOptions.row_group_size,
-    show_default=True,
-    type=click.IntRange(min=2048),
-    help="Rows per row group, a multiple of 2048: smaller is faster to look up and bigger on disk.",
-)
-def build(
-    dump_dir: Path, audio_features: Path | None, catalog_path: Path, memory_limit: str, threads: int, row_group_size: int
-) -> None:
+def build(dump_dir: Path, audio_features: Path | None, catalog_path: Path, memory_limit: str, threads: int) -> None:
     """Build the catalog from the parquet dump (once; takes a while on the full dump).
 
     \b
@@ -145,7 +136,7 @@ def build(
             dump_dir,
             catalog_path.expanduser(),
             audio_features=audio_features,
-            options=BuildOptions(memory_limit=memory_limit, threads=threads, row_group_size=row_group_size),
+            options=BuildOptions(memory_limit=memory_limit, threads=threads),
             progress=StepProgress(),
         )
     except CatalogError as exc:

@@ -32,9 +32,8 @@ def sample_catalog(sample_catalog_path: Path) -> Catalog:
 
 @pytest.fixture(scope="session")
 def synthetic_catalog_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A catalog of 200,000 generated tracks in row groups of 2,048 rows: every table spans many
-    row groups, so a lookup that reads too much shows."""
-    return build_synthetic_catalog(tmp_path_factory.mktemp("synthetic"), 200_000, row_group_size=2048)
+    """A catalog of 200,000 generated tracks: big enough that a lookup or search reading too much shows."""
+    return build_synthetic_catalog(tmp_path_factory.mktemp("synthetic"), 200_000)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pytest
 
 from catalog import Catalog, CatalogIncompatible, CatalogNotFound, DumpInvalid, build_catalog
 from catalog.objectstore import store_path
+from catalog.postings import postings_path
 from catalog.schema import METADATA_TABLES, TRACKS, validate_dump
 from catalog.version import FORMAT_VERSION
 
@@ -121,6 +122,32 @@ def test_object_store_of_another_build_is_refused(sample_dir: Path, sample_catal
     shutil.copy(store_path(sample_catalog_path), store_path(other))
     with pytest.raises(CatalogIncompatible, match="does not belong with the object store"):
         Catalog.open(other)
+
+
+def test_catalog_without_its_postings_is_refused(sample_catalog_path: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "alone.duckdb"
+    shutil.copy(sample_catalog_path, alone)
+    shutil.copy(store_path(sample_catalog_path), store_path(alone))
+    with pytest.raises(CatalogIncompatible, match="has no search postings beside it"):
+        Catalog.open(alone)
+
+
+def test_postings_of_another_build_are_refused(sample_dir: Path, sample_catalog_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    build_catalog(sample_dir, other)
+    shutil.copy(postings_path(sample_catalog_path), postings_path(other))
+    with pytest.raises(CatalogIncompatible, match="does not belong with the search postings"):
+        Catalog.open(other)
+
+
+def test_truncated_postings_are_refused(sample_catalog_path: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.duckdb"
+    shutil.copy(sample_catalog_path, cut)
+    shutil.copy(store_path(sample_catalog_path), store_path(cut))
+    whole = postings_path(sample_catalog_path).read_bytes()
+    postings_path(cut).write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(CatalogIncompatible, match="unreadable search postings: .* is truncated"):
+        Catalog.open(cut)
 
 
 def test_rebuild_replaces_the_old_catalog_only_when_done(sample_dir: Path, dump_copy: Path, tmp_path: Path) -> None:

@@ -158,13 +158,16 @@ def test_long_titles_are_searched_by_their_rarest_words(sample_catalog: Catalog)
 
 
 @pytest.mark.parametrize(
-    "q, kind", [("night remix", "track"), ("blue sky", "track"), ("my heart", "track"), ("love me", "album")]
+    "q, kind",
+    [("night remix", "track"), ("blue sky", "track"), ("my heart", "track"), ("love me", "album"),
+     ("love genre:pop", "track"), ("genre:rock the", "track"), ("genre:rap", "artist")],
 )
 def test_words_left_to_the_check_match_the_same_items(
     synthetic_catalog: Catalog, monkeypatch: pytest.MonkeyPatch, q: str, kind: str
 ) -> None:
     """With a row budget too small for any filter, every word but the rarest is checked on the
-    candidates' own words instead of in SQL: the same items come back, in the same order."""
+    candidates' own words (and their artists' genres) instead: the same items come back, in the
+    same order."""
     import catalog.search as search
 
     key = f"{kind}s"

@@ -1,4 +1,4 @@
-"""The Python tokeniser agrees with the SQL macro the catalog was built with, name for name."""
+"""The Python tokeniser and term hash agree with the SQL the catalog was built with, name for name."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from catalog.text import MACROS, tokens
+from catalog.text import MACROS, TERM_HASH, term_hash, tokens
 
 AWKWARD = [
     "Don't Stop (feat. R.E.M.)", "Björk & Sigur Rós", "ΣΟΦΟΚΛΗΣ ΟΔΟΣ", "İstanbul", "Straße", "夜明け",
@@ -61,3 +61,10 @@ def test_every_name_of_a_generated_dump(macro: duckdb.DuckDBPyConnection, tmp_pa
     generate_dump(tmp_path, 30_000, seed=11)
     names = names_in(tmp_path)
     assert [tokens(n) for n in names] == sql_tokens(macro, names)
+
+
+def test_term_hash_is_the_builds_hash_of_every_token(macro: duckdb.DuckDBPyConnection, sample_dir: Path) -> None:
+    terms = sorted({t for name in names_in(sample_dir) + AWKWARD for t in tokens(name)} | {"hip hop", "ß", "夜明け"})
+    hashed = macro.execute(f"SELECT list_transform(?::VARCHAR[], lambda t: {TERM_HASH.format('t')})", [terms]).fetchone()[0]
+    assert [term_hash(t) for t in terms] == hashed
+    assert len(set(hashed)) == len(terms)

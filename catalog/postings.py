@@ -1,0 +1,138 @@
+"""The search postings: flat arrays, memory-mapped, read as slices.
+
+Each search term (a token in a field) owns one contiguous run of postings, sorted by popularity;
+the object store's ``term_runs`` says where each run starts and how long it is. A posting is the
+position of the item holding the term and the length of the field it was found in (its weight is
+``1 / length``). Popularity and release year are per item, so they are kept once per position
+instead of once per posting.
+
+Why not a table: a database statement costs at least a millisecond here whatever it reads, and a
+search needs a few of them per type. A run of a memory-mapped array is a slice, read in
+microseconds from the page cache, so search cost is only the work of ranking the rows it needs.
+
+The file is one JSON header followed by the arrays, each aligned for direct mapping::
+
+    b"LSPOSTINGS\\n" | 8-byte little-endian header length | header JSON | arrays…
+
+The header names each array's offset, type and length, and carries the build id the object store
+and the catalog file share, so a postings file is never paired with another build.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import duckdb
+import numpy as np
+
+MAGIC = b"LSPOSTINGS\n"
+_ALIGN = 64
+# DuckDB returns the postings in batches of this many rows while they are written out.
+_EXPORT_BATCH = 1_000_000
+# A position whose item has no release year (no or unreadable date): outside every year range.
+NO_YEAR = -32768
+
+Tracer = Callable[[str, Sequence[Any], float], None]
+
+
+class PostingsError(Exception):
+    """The postings file is missing, truncated or not one."""
+
+
+def postings_path(catalog_path: Path) -> Path:
+    """Where the postings of the catalog at ``catalog_path`` live."""
+    return catalog_path.with_name(catalog_path.name + ".postings")
+
+
+def write_postings(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    build_id: str,
+    arrays: Sequence[tuple[str, str, str]],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Write the arrays, each the one column of a DuckDB query, into a new postings file at ``path``.
+
+    ``arrays`` are ``(name, numpy dtype, query)``; ``progress(name)`` is called as each starts.
+    """
+    layout: dict[str, dict[str, Any]] = {}
+    # The header's size must be known before the arrays' offsets are: lay the arrays out after a
+    # generous fixed space, sized from the queries' row counts.
+    counts = {name: con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0] for name, _, query in arrays}
+    offset = _ALIGN * 64
+    for name, dtype, _ in arrays:
+        layout[name] = {"offset": offset, "dtype": dtype, "length": counts[name]}
+        offset += _aligned(counts[name] * np.dtype(dtype).itemsize)
+    header = json.dumps({"build_id": build_id, "arrays": layout}).encode()
+    if len(MAGIC) + 8 + len(header) > _ALIGN * 64:
+        raise ValueError("postings header too long")
+    with open(path, "wb") as out:
+        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
+        for name, dtype, query in arrays:
+            if progress:
+                progress(name)
+            out.seek(layout[name]["offset"])
+            written = 0
+            reader = con.sql(query).to_arrow_reader(_EXPORT_BATCH)
+            for batch in reader:
+                column = batch.column(0).to_numpy(zero_copy_only=False)
+                data = np.asarray(column, dtype=dtype)
+                out.write(data.tobytes())
+                written += len(data)
+            if written != counts[name]:
+                raise RuntimeError(f"postings array {name}: wrote {written} rows, expected {counts[name]}")
+        out.truncate(offset)
+
+
+def _aligned(size: int) -> int:
+    return (size + _ALIGN - 1) // _ALIGN * _ALIGN
+
+
+class Postings:
+    """The postings file of one catalog, memory-mapped read-only; safe to share across threads."""
+
+    def __init__(self, path: Path, tracer: Tracer | None = None):
+        self.path = path
+        self._tracer = tracer
+        try:
+            with open(path, "rb") as f:
+                start = f.read(len(MAGIC) + 8)
+                if len(start) < len(MAGIC) + 8 or not start.startswith(MAGIC):
+                    raise PostingsError(f"{path} is not a postings file")
+                (size,) = struct.unpack("<Q", start[len(MAGIC) :])
+                header = json.loads(f.read(size))
+        except (OSError, ValueError) as exc:
+            raise PostingsError(f"{path} cannot be read ({exc})") from exc
+        self.build_id: str = header["build_id"]
+        file_size = path.stat().st_size
+        self._arrays: dict[str, np.ndarray] = {}
+        for name, spec in header["arrays"].items():
+            dtype = np.dtype(spec["dtype"])
+            if spec["offset"] + spec["length"] * dtype.itemsize > file_size:
+                raise PostingsError(f"{path} is truncated (array {name} ends past the end of the file)")
+            self._arrays[name] = (
+                np.memmap(path, dtype=dtype, mode="r", offset=spec["offset"], shape=(spec["length"],))
+                if spec["length"]
+                else np.zeros(0, dtype=dtype)
+            )
+
+    def has(self, name: str) -> bool:
+        return name in self._arrays
+
+    def array(self, name: str) -> np.ndarray:
+        return self._arrays[name]
+
+    def runs(self, kind: str, runs: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, field lengths) of the postings in ``runs`` (``(start, count)`` each), concatenated."""
+        started = time.perf_counter()
+        positions, lengths = self._arrays[f"{kind}.pos"], self._arrays[f"{kind}.len"]
+        pos = np.concatenate([positions[s : s + n] for s, n in runs]) if runs else np.zeros(0, np.uint32)
+        lens = np.concatenate([lengths[s : s + n] for s, n in runs]) if runs else np.zeros(0, np.uint8)
+        if self._tracer is not None:
+            self._tracer(f"{kind} postings", [n for _, n in runs], time.perf_counter() - started)
+        return pos.astype(np.int64), lens
