@@ -20,7 +20,7 @@ import click
 from picard_plugin.cli import picard_plugin_command
 
 from .build import BuildOptions, build_catalog
-from .catalog import Catalog
+from .catalog import Catalog, catalog_files
 from .errors import CatalogError
 from .version import __version__
 
@@ -172,6 +172,9 @@ def info(catalog_path: Path) -> None:
         click.echo(f"audio features:  {'yes' if cat.has_audio_features else 'no'}")
         for table, count in cat.dump_row_counts.items():
             click.echo(f"  {table:<22}{count:>14,}")
+        click.echo("files (move or copy them together):")
+        for file in catalog_files(cat.path):
+            click.echo(f"  {file.name:<37}{file.stat().st_size / 1e9:>8.2f} GB")
 
 
 @cli.command()

@@ -26,6 +26,8 @@ def test_info_shows_counts(run, sample_catalog_path: Path) -> None:
     assert result.exit_code == 0
     assert "tracks" in result.output and "393" in result.output
     assert "audio features:  yes" in result.output
+    for suffix in ("", ".objects.sqlite", ".postings"):
+        assert f"  {sample_catalog_path.name}{suffix} " in result.output
 
 
 def test_catalog_comes_from_the_environment(run, sample_catalog_path: Path) -> None:
