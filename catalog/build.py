@@ -34,6 +34,7 @@ import duckdb
 
 from . import objectstore, postings, schema
 from .errors import CatalogError
+from .postings import TOP_ROWS
 from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, KIND_ALBUM, KIND_ARTIST, KIND_TRACK
 from .text import MACROS, TERM_HASH
 from .version import FORMAT_VERSION, __version__
@@ -47,11 +48,14 @@ ProgressCallback = Callable[[str, int, int, float], None]
 class BuildOptions:
     memory_limit: str = "5GB"
     threads: int = 2
+    # Runs of postings longer than this keep their this-many most popular rows in a second copy
+    # (see catalog.postings); tests lower it so that a small catalog has long runs too.
+    top_rows: int = TOP_ROWS
 
 
 # The arrays of the postings file (catalog.postings): (name, type, the one-column query giving
-# them in position order). Term tables are read in the order they were written (sorted by term,
-# field and popularity), which is the order term_runs' starts count in.
+# them in order). Term tables are read in the order they were written, which is the order
+# term_runs' starts count in.
 _POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
     ("track.pos", "uint32", "SELECT pos FROM track_terms"),
     ("track.len", "uint8", "SELECT field_len FROM track_terms"),
@@ -64,6 +68,11 @@ _POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
     ("artist.pos", "uint32", "SELECT pos FROM artist_terms"),
     ("artist.len", "uint8", "SELECT field_len FROM artist_terms"),
     ("artist.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM artists"),
+    *(
+        (f"{kind}.top_{column}", dtype, f"SELECT {source} FROM {kind}_top")
+        for kind in ("track", "album", "artist")
+        for column, dtype, source in (("pos", "uint32", "pos"), ("len", "uint8", "field_len"))
+    ),
 ]
 
 
@@ -88,7 +97,7 @@ def packed_artists(order_key: str, key_width: int) -> str:
     )
 
 
-def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
+def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]]:
     """(title, table whose row count weighs the step, SQL statements) for every build step."""
     hashed_tokens = f"list_transform(ls_tokens({{}}), lambda w: {TERM_HASH.format('w')})"
     steps: list[tuple[str, str, list[str]]] = [
@@ -260,43 +269,33 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
                     JOIN (SELECT rowid AS album_pos, {hashed_tokens.format("name")} AS terms FROM albums) a
                       ON a.album_pos = t.album_pos""",
                 "DROP TABLE track_artist_refs",
-                """CREATE TABLE track_terms AS
-                   SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos
-                   FROM track_term_rows
-                   ORDER BY term, field, popularity DESC, pos""",
-                "DROP TABLE track_term_rows",
+                *_postings_statements("track", top_rows),
             ],
         ),
         (
             "album and artist search terms",
             "albums",
             [
-                f"""CREATE TABLE album_terms AS
-                    SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos
-                    FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
-                          FROM (SELECT a.rowid AS pos, a.popularity, {hashed_tokens.format("a.name")} AS terms FROM albums a)
-                          UNION ALL
-                          SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms), a.popularity
-                          FROM album_artist_lists l
-                          JOIN album_order o ON o.dump_rowid = l.album_rowid
-                          JOIN d_albums a ON a.rowid = l.album_rowid)
-                    ORDER BY term, field, popularity DESC, pos""",
-                f"""CREATE TABLE artist_terms AS
-                    SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos
-                    FROM (SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
-                          FROM artist_ref
-                          UNION ALL
-                          SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM artist_ref)
-                    ORDER BY term, field, popularity DESC, pos""",
-                # Where each term's run starts: copied into the object store's term_runs.
+                f"""CREATE TEMP TABLE album_term_rows AS
+                    SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
+                    FROM (SELECT a.rowid AS pos, a.popularity, {hashed_tokens.format("a.name")} AS terms FROM albums a)
+                    UNION ALL
+                    SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms), a.popularity
+                    FROM album_artist_lists l
+                    JOIN album_order o ON o.dump_rowid = l.album_rowid
+                    JOIN d_albums a ON a.rowid = l.album_rowid""",
+                *_postings_statements("album", top_rows),
+                f"""CREATE TEMP TABLE artist_term_rows AS
+                    SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
+                    FROM artist_ref
+                    UNION ALL
+                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM artist_ref""",
+                *_postings_statements("artist", top_rows),
+                # Where each term's runs start: copied into the object store's term_runs.
                 f"""CREATE TABLE term_ranges AS
-                    SELECT {KIND_TRACK}::UTINYINT AS kind, term, field, min(rowid) AS start, count(*) AS n
-                    FROM track_terms GROUP BY term, field
-                    UNION ALL
-                    SELECT {KIND_ALBUM}, term, field, min(rowid), count(*) FROM album_terms GROUP BY term, field
-                    UNION ALL
-                    SELECT {KIND_ARTIST}, term, field, min(rowid), count(*) FROM artist_terms GROUP BY term, field
-                    ORDER BY term, kind, field""",
+                    SELECT r.kind, r.term, r.field, r.start, r.n, t.top
+                    FROM ({_ranges_of("terms")}) r LEFT JOIN ({_ranges_of("top")}) t USING (kind, term, field)
+                    ORDER BY r.term, r.kind, r.field""",
             ],
         ),
     ]
@@ -320,6 +319,34 @@ def _steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
             )
         )
     return steps
+
+
+def _postings_statements(kind: str, top_rows: int) -> list[str]:
+    """From ``{kind}_term_rows`` (pos, field, term, field_len, popularity): every term's run in
+    position order (``{kind}_terms``), and the ``top_rows`` most popular rows of the longer runs in
+    popularity order (``{kind}_top``); see :mod:`catalog.postings`."""
+    columns = "term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos"
+    return [
+        f"CREATE TABLE {kind}_terms AS SELECT {columns} FROM {kind}_term_rows ORDER BY term, field, pos, field_len",
+        f"""CREATE TABLE {kind}_top AS
+            SELECT {columns}
+            FROM {kind}_term_rows
+            SEMI JOIN (SELECT term, field FROM {kind}_term_rows GROUP BY term, field HAVING count(*) > {int(top_rows)}) long_runs
+                USING (term, field)
+            QUALIFY row_number() OVER (PARTITION BY term, field ORDER BY popularity DESC, pos, field_len) <= {int(top_rows)}
+            ORDER BY term, field, popularity DESC, pos, field_len""",
+        f"DROP TABLE {kind}_term_rows",
+    ]
+
+
+def _ranges_of(copy: str) -> str:
+    """Where each (kind, term, field) run starts in one copy of the postings, and its length."""
+    kinds = {"track": KIND_TRACK, "album": KIND_ALBUM, "artist": KIND_ARTIST}
+    start = "start, count(*) AS n" if copy == "terms" else "top"
+    return " UNION ALL ".join(
+        f"SELECT {number}::UTINYINT AS kind, term, field, min(rowid) AS {start} FROM {kind}_{copy} GROUP BY term, field"
+        for kind, number in kinds.items()
+    )
 
 
 _FLOAT_FEATURES = {
@@ -383,7 +410,7 @@ def build_catalog(
                 "CREATE TEMP VIEW d_track_audio_features AS SELECT * FROM read_parquet("
                 f"{_quote(str(features_path))})"
             )
-        steps = _steps(has_features)
+        steps = _steps(has_features, options.top_rows)
         exports = objectstore.table_names(has_features)
         weights = [max(counts.get(weigh, 1), 1) for _, weigh, _ in steps]
         weights += [max(counts.get(objectstore.WEIGHED_BY[name], 1), 1) for name in exports]
@@ -407,7 +434,7 @@ def build_catalog(
             progress=lambda name: report(f"object store: {name}", len(steps) + exports.index(name) + 1),
         )
         report("search postings", step_count)
-        postings.write_postings(con, scratch.postings, meta["build_id"], _POSTINGS_ARRAYS)
+        postings.write_postings(con, scratch.postings, meta["build_id"], options.top_rows, _POSTINGS_ARRAYS)
         meta["build_seconds"] = f"{time.monotonic() - started:.1f}"
         _write_meta(con, meta)
         con.execute("CHECKPOINT catalog_file")

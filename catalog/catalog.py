@@ -23,7 +23,7 @@ from .objectstore import ObjectStore, store_path
 from .postings import Postings, PostingsError, postings_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
-from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, SEARCH_TYPES, Condition, SearchType, conditions_for, kind_of, search_positions
+from .search import SEARCH_TYPES, Run, SearchType, conditions_for, kind_of, search_positions
 from .text import term_hash, tokens
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
@@ -380,57 +380,13 @@ class Catalog:
             self._postings,
             search_type,
             conditions,
-            runs,
-            lambda positions, unchecked: self._meeting(search_type, positions, unchecked),
+            {key: Run(*run) for key, run in runs.items()},
             year=query.year,
             restrict_to=restrict,
             limit=limit,
             offset=offset,
         )
         return page.positions, page.total
-
-    def _meeting(self, search_type: SearchType, positions: list[int], conditions: list[Condition]) -> dict[int, float]:
-        """The positions whose own words (name, artists, album name) meet every condition, with the
-        score the conditions add: ``1 / field length`` each, the best field counting."""
-        table = f"{search_type}s"
-        names = self._store.names_at(table, positions)
-        album_names = (
-            {pos: name for pos, (name, _, _) in self._store.names_at("albums", (a for _, _, a in names.values())).items()}
-            if search_type == "track"
-            else {}
-        )
-        genres = self._genres_of(search_type, names) if any(FIELD_GENRE in c.fields for c in conditions) else {}
-        texts: dict[int, dict[int, list[str]]] = {}
-        for pos, (name, artists, album_pos) in names.items():
-            fields = {FIELD_NAME: [name or ""]}
-            if artists is not None:
-                fields[FIELD_ARTIST] = [a["name"] for a in objects.unpack_artists(artists)]
-            if album_pos is not None:
-                fields[FIELD_ALBUM] = [album_names.get(album_pos) or ""]
-            texts[pos] = fields
-        scores: dict[int, float] = {}
-        for pos, fields in texts.items():
-            # A field with several values (artists) is indexed value by value, as the build does;
-            # a genre is one term, its whole name key.
-            words = {field: [tokens(value) for value in values] for field, values in fields.items()}
-            words[FIELD_GENRE] = [[" ".join(tokens(genre))] for genre in genres.get(pos, ())]
-            score = 0.0
-            for condition in conditions:
-                weights = [1 / len(ws) for f in condition.fields for ws in words.get(f, ()) if condition.token in ws]
-                if not weights:
-                    break
-                score += max(weights)
-            else:
-                scores[pos] = score
-        return scores
-
-    def _genres_of(self, search_type: SearchType, names: dict[int, tuple[Any, ...]]) -> dict[int, list[str]]:
-        """The genres a track (its artists') or an artist is found by, by position."""
-        if search_type == "artist":
-            return {pos: row["genres"] for pos, row in self._artists_at(names).items()}
-        credits = {pos: [a["id"] for a in objects.unpack_artists(artists)] for pos, (_, artists, _) in names.items()}
-        artists = self._artist_rows(sorted({i for ids in credits.values() for i in ids}))
-        return {pos: [g for i in ids if i in artists for g in artists[i]["genres"]] for pos, ids in credits.items()}
 
     def _exact_positions(self, query: Query, search_type: SearchType) -> list[int] | None:
         """Positions matching every isrc:/upc: filter, or None when the type has no such filter."""

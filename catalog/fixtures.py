@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .build import build_catalog
+from .build import BuildOptions, build_catalog
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,12 +28,12 @@ def build_sample_catalog(catalog_path: Path) -> Path:
     return catalog_path
 
 
-def build_synthetic_catalog(workdir: Path, tracks: int, *, seed: int = 42) -> Path:
+def build_synthetic_catalog(workdir: Path, tracks: int, *, seed: int = 42, options: BuildOptions = BuildOptions()) -> Path:
     """Generate a synthetic dump of ``tracks`` tracks in ``workdir/dump`` and build its catalog."""
     from .synth import generate_dump
 
     dump = workdir / "dump"
     generate_dump(dump, tracks, seed=seed)
     catalog_path = workdir / "catalog.duckdb"
-    build_catalog(dump, catalog_path)
+    build_catalog(dump, catalog_path, options=options)
     return catalog_path

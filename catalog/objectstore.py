@@ -25,7 +25,7 @@ from .schema import AUDIO_FEATURE_NAMES
 # SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap.
 _CHUNK = 500
 _EXPORT_BATCH = 50_000
-# DuckDB's hash() is unsigned 64-bit, SQLite's integers signed: term hashes are stored shifted.
+# Term hashes are unsigned 64-bit, SQLite's integers signed: they are stored shifted.
 _TERM_SHIFT = 2**63
 
 Tracer = Callable[[str, Sequence[Any], float], None]
@@ -106,8 +106,8 @@ _TABLES: list[tuple[str, str, str]] = [
     (
         "term_runs",
         """CREATE TABLE term_runs (kind INTEGER NOT NULL, term INTEGER NOT NULL, field INTEGER NOT NULL,
-           start INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, term, field)) WITHOUT ROWID""",
-        f"""SELECT kind, (term::HUGEINT - {_TERM_SHIFT})::BIGINT AS term, field, start, n FROM term_ranges
+           start INTEGER NOT NULL, n INTEGER NOT NULL, top INTEGER, PRIMARY KEY (kind, term, field)) WITHOUT ROWID""",
+        f"""SELECT kind, (term::HUGEINT - {_TERM_SHIFT})::BIGINT AS term, field, start, n, top FROM term_ranges
             ORDER BY kind, term, field""",
     ),
     (
@@ -277,14 +277,15 @@ class ObjectStore:
         total = self._fetch(f"SELECT count(*) FROM artist_albums WHERE {where}", [artist_pos, *groups])[0][0]
         return page, total
 
-    def term_runs(self, kind: int, terms: dict[int, str]) -> dict[tuple[str, int], tuple[int, int]]:
-        """Postings runs ``(start, count)`` by (token, field) for tokens given by their DuckDB hash."""
+    def term_runs(self, kind: int, terms: dict[int, str]) -> dict[tuple[str, int], tuple[int, int, int | None]]:
+        """Postings runs ``(start, count, top)`` by (token, field) for tokens given by their term hash
+        (see catalog.postings)."""
         rows = self._fetch_in(
-            "SELECT term, field, start, n FROM term_runs WHERE kind = ? AND term IN ({marks})",
+            "SELECT term, field, start, n, top FROM term_runs WHERE kind = ? AND term IN ({marks})",
             (h - _TERM_SHIFT for h in terms),
             before=[kind],
         )
-        return {(terms[term + _TERM_SHIFT], field): (start, count) for term, field, start, count in rows}
+        return {(terms[term + _TERM_SHIFT], field): (start, count, top) for term, field, start, count, top in rows}
 
     def top_track_positions(self, artist_pos: int) -> list[int]:
         rows = self._fetch("SELECT positions FROM artist_top_tracks WHERE artist_pos = ?", [artist_pos])

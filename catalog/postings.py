@@ -1,18 +1,21 @@
-"""The search postings: flat arrays, memory-mapped, read as slices.
+"""The search postings: flat arrays, memory-mapped, read as slices and binary searches.
 
-Each search term (a token in a field) owns one contiguous run of postings, sorted by popularity;
-the object store's ``term_runs`` says where each run starts and how long it is. A posting is the
+Each search term (a token in a field) owns one contiguous run of postings sorted by position; the
+object store's ``term_runs`` says where each run starts and how long it is. A posting is the
 position of the item holding the term and the length of the field it was found in (its weight is
-``1 / length``). Popularity and release year are per item, so they are kept once per position
-instead of once per posting.
+``1 / length``). Runs longer than ``TOP_ROWS`` also keep their ``TOP_ROWS`` most popular postings,
+in popularity order, in a second pair of arrays (``top_pos``, ``top_len``): a search driven by a
+word matching millions of items starts from those. Popularity and release year are per item, so
+they are kept once per position instead of once per posting.
 
 Why not a table: a database statement costs at least a millisecond here whatever it reads, and a
-search needs a few of them per type. A run of a memory-mapped array is a slice, read in
-microseconds from the page cache, so search cost is only the work of ranking the rows it needs.
+search needs a few of them per type. A run of a memory-mapped array is a slice, and whether a
+candidate is in it one binary search, read in microseconds from the page cache; search cost is
+only the work of ranking the rows it needs.
 
 The file is one JSON header followed by the arrays, each aligned for direct mapping::
 
-    b"LSPOSTINGS\\n" | 8-byte little-endian header length | header JSON | arrays…
+    b"LSPOSTINGS\n" | 8-byte little-endian header length | header JSON | arrays…
 
 The header names each array's offset, type and length, and carries the build id the object store
 and the catalog file share, so a postings file is never paired with another build.
@@ -35,6 +38,9 @@ _ALIGN = 64
 _EXPORT_BATCH = 1_000_000
 # A position whose item has no release year (no or unreadable date): outside every year range.
 NO_YEAR = -32768
+# Runs longer than this keep their this-many most popular postings in popularity order (the
+# build's default; each file records its own).
+TOP_ROWS = 20_000
 
 Tracer = Callable[[str, Sequence[Any], float], None]
 
@@ -52,11 +58,14 @@ def write_postings(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     build_id: str,
+    top_rows: int,
     arrays: Sequence[tuple[str, str, str]],
     *,
     progress: Callable[[str], None] | None = None,
 ) -> None:
     """Write the arrays, each the one column of a DuckDB query, into a new postings file at ``path``.
+
+    ``top_rows`` is the length from which runs have a popularity-sorted copy (see TOP_ROWS).
 
     ``arrays`` are ``(name, numpy dtype, query)``; ``progress(name)`` is called as each starts.
     """
@@ -68,7 +77,7 @@ def write_postings(
     for name, dtype, _ in arrays:
         layout[name] = {"offset": offset, "dtype": dtype, "length": counts[name]}
         offset += _aligned(counts[name] * np.dtype(dtype).itemsize)
-    header = json.dumps({"build_id": build_id, "arrays": layout}).encode()
+    header = json.dumps({"build_id": build_id, "top_rows": top_rows, "arrays": layout}).encode()
     if len(MAGIC) + 8 + len(header) > _ALIGN * 64:
         raise ValueError("postings header too long")
     with open(path, "wb") as out:
@@ -109,6 +118,7 @@ class Postings:
         except (OSError, ValueError) as exc:
             raise PostingsError(f"{path} cannot be read ({exc})") from exc
         self.build_id: str = header["build_id"]
+        self.top_rows: int = header["top_rows"]
         file_size = path.stat().st_size
         self._arrays: dict[str, np.ndarray] = {}
         for name, spec in header["arrays"].items():
@@ -127,12 +137,32 @@ class Postings:
     def array(self, name: str) -> np.ndarray:
         return self._arrays[name]
 
-    def runs(self, kind: str, runs: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, field lengths) of the postings in ``runs`` (``(start, count)`` each), concatenated."""
+    def read(self, kind: str, copy: str, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, field lengths) of ``count`` postings from ``start`` of one ``kind``'s
+        ``copy``: ``"all"`` (runs in position order) or ``"top"`` (the long runs' most popular)."""
         started = time.perf_counter()
-        positions, lengths = self._arrays[f"{kind}.pos"], self._arrays[f"{kind}.len"]
-        pos = np.concatenate([positions[s : s + n] for s, n in runs]) if runs else np.zeros(0, np.uint32)
-        lens = np.concatenate([lengths[s : s + n] for s, n in runs]) if runs else np.zeros(0, np.uint8)
+        prefix = f"{kind}." if copy == "all" else f"{kind}.top_"
+        positions = self._arrays[f"{prefix}pos"][start : start + count].astype(np.int64)
+        lengths = np.array(self._arrays[f"{prefix}len"][start : start + count])
         if self._tracer is not None:
-            self._tracer(f"{kind} postings", [n for _, n in runs], time.perf_counter() - started)
-        return pos.astype(np.int64), lens
+            self._tracer(f"{kind} postings", [count], time.perf_counter() - started)
+        return positions, lengths
+
+    def weights_at(self, kind: str, start: int, count: int, positions: np.ndarray) -> np.ndarray:
+        """The weight (``1 / field length``) of each of ``positions`` (sorted) in the run of
+        ``count`` postings from ``start``, or 0 where the run does not hold it.
+
+        One binary search per position: only the pages they touch are read, however long the run.
+        """
+        started = time.perf_counter()
+        run = self._arrays[f"{kind}.pos"][start : start + count]
+        # The same integer type as the run, or numpy would copy the whole run to compare.
+        wanted = positions.astype(run.dtype)
+        slot = np.minimum(np.searchsorted(run, wanted), count - 1)
+        hit = run[slot] == wanted
+        # Within a run, a position's postings are sorted shortest field first: the first is the best.
+        lengths = self._arrays[f"{kind}.len"][start + slot]
+        weights = np.where(hit, 1.0 / np.maximum(lengths, 1), 0.0)
+        if self._tracer is not None:
+            self._tracer(f"{kind} postings", [len(positions)], time.perf_counter() - started)
+        return weights

@@ -1,17 +1,17 @@
 """Ranked search over the catalog's term postings, never scanning a whole table.
 
-Each search term (a token in a field) owns one contiguous run of postings (see
-:mod:`catalog.postings`), sorted by popularity; the object store's ``term_runs`` says where each run
-is. A query is a list of conditions (every word must match one of its fields); the rarest condition
-drives, the others filter its candidates, and a match scores ``1 / field length`` per condition, so
-"Substance" beats "Substance Abuse (Remix)" and popularity breaks ties.
+Each search term (a token in a field) owns one run of postings sorted by position (see
+:mod:`catalog.postings`); the object store's ``term_runs`` says where each run is. A query is a
+list of conditions (every word must match one of its fields). The rarest condition drives: its
+matches, cut to the ``DRIVER_ROWS`` most popular per field (long runs keep those in a second,
+popularity-sorted copy), are the candidates. Every other condition filters them with one binary
+search per candidate in its run, so a common word costs no more than a rare one. A match scores
+``1 / field length`` per condition, so "Substance" beats "Substance Abuse (Remix)", and popularity
+breaks ties.
 
-Work is bounded whatever the catalog size. The rarest condition always drives, cut to its
-``DRIVER_ROWS`` most popular rows (so a query of only very common words ranks among the most
-popular items holding them). The next rarest filter while their runs fit in ``QUERY_ROWS`` rows in
-all; the commoner ones ("the", "love" in a big catalog) are checked afterwards against the words of
-the best-ranked candidates only (see :func:`search_positions`), so every result still holds every
-word, and the total is then an estimate, as Spotify's is.
+Work is bounded by the driver's cut whatever the catalog size: a query of only very common words
+ranks among the most popular items holding its rarest word, and the total counts the matches
+among those, as Spotify's total is an estimate too.
 """
 
 from __future__ import annotations
@@ -28,21 +28,12 @@ from .query import Query
 FIELD_NAME, FIELD_ARTIST, FIELD_ALBUM, FIELD_GENRE = 1, 2, 3, 4
 KIND_TRACK, KIND_ALBUM, KIND_ARTIST = 1, 2, 3
 
+# The most popular matches of the driving word considered per field (at most the build's
+# postings.TOP_ROWS).
 DRIVER_ROWS = 20_000
-QUERY_ROWS = 150_000
-MAX_CONDITIONS = 6
-# Candidates checked per page when some conditions are left to the check: a few pages' worth.
-CHECKED_CANDIDATES = 200
-MAX_CHECKED_CANDIDATES = 3_200
 
 SearchType = Literal["track", "album", "artist"]
 SEARCH_TYPES: tuple[SearchType, ...] = ("track", "album", "artist")
-
-Check = Callable[[list[int], list["Condition"]], dict[int, float]]
-"""``check(positions, conditions)`` → the positions whose own words meet every condition, with
-the score those conditions add (``1 / field length`` each, as in SQL)."""
-Run = tuple[int, int]
-"""(first row, row count) of one term's postings in one field."""
 
 _KIND = {"track": KIND_TRACK, "album": KIND_ALBUM, "artist": KIND_ARTIST}
 # Which fields a free word may match, per searched type.
@@ -65,6 +56,17 @@ class Condition:
 
     token: str
     fields: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """Where one term's postings in one field are: ``count`` rows from ``start`` in position
+    order, and, for runs longer than the build's ``TOP_ROWS``, the most popular of them from
+    ``top`` in popularity order."""
+
+    start: int
+    count: int
+    top: int | None
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,6 @@ def search_positions(
     search_type: SearchType,
     conditions: list[Condition],
     runs_of: dict[tuple[str, int], Run],
-    check: Check,
     *,
     year: tuple[int, int] | None,
     restrict_to: list[int] | None,
@@ -116,16 +117,14 @@ def search_positions(
     """Positions (in the type's object table) of one page of ranked matches.
 
     ``runs_of`` maps (token, field) to its postings run for this type; ``restrict_to`` limits
-    matches to these positions (from exact ``isrc:``/``upc:`` filters). Conditions too common to
-    filter by are left to ``check`` on the best-ranked candidates.
+    matches to these positions (from exact ``isrc:``/``upc:`` filters).
     """
     runs = [[runs_of[(c.token, f)] for f in c.fields if (c.token, f) in runs_of] for c in conditions]
     if any(not r for r in runs):
         return SearchPage([], 0)
-    order = _filtering_conditions([sum(n for _, n in r) for r in runs])
-    unchecked = [conditions[i] for i in range(len(conditions)) if i not in order]
-    positions, lengths = postings.runs(search_type, [(start, min(count, DRIVER_ROWS)) for start, count in runs[order[0]]])
-    positions, score = _best_weight_per_position(positions, lengths)
+    # Rarest first: the first drives, and each filter then looks up fewer candidates.
+    order = sorted(range(len(conditions)), key=lambda i: sum(run.count for run in runs[i]))
+    positions, score = _driving(postings, search_type, runs[order[0]])
     for i in order[1:]:
         positions, score = _filter(postings, search_type, runs[i], positions, score)
     if year is not None:
@@ -136,13 +135,25 @@ def search_positions(
         keep = np.isin(positions, np.asarray(restrict_to, dtype=np.int64))
         positions, score = positions[keep], score[keep]
     popularity = postings.array(f"{search_type}.popularity")[positions].astype(np.int64)
-    total = len(positions)
-    wanted = max(MAX_CHECKED_CANDIDATES, 2 * (offset + limit)) if unchecked else offset + limit
-    ranking = _top(positions, score, popularity, wanted)
-    positions, score, popularity = positions[ranking], score[ranking], popularity[ranking]
-    if unchecked:
-        return _checked_page(positions, score, popularity, total, unchecked, check, limit, offset)
-    return SearchPage(positions[offset : offset + limit].tolist(), total)
+    best = _top(positions, score, popularity, offset + limit)
+    return SearchPage(positions[best][offset:].tolist(), len(positions))
+
+
+def _driving(postings: Postings, search_type: SearchType, runs: list[Run]) -> tuple[np.ndarray, np.ndarray]:
+    """The driving condition's candidates (sorted positions) and their weights: each field's
+    matches, cut to the ``DRIVER_ROWS`` most popular."""
+    cut = min(DRIVER_ROWS, postings.top_rows)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for run in runs:
+        if run.count > cut and run.top is not None:
+            parts.append(postings.read(search_type, "top", run.top, cut))
+        else:
+            positions, lengths = postings.read(search_type, "all", run.start, run.count)
+            if run.count > cut:
+                most_popular = _top(positions, np.zeros(len(positions)), postings.array(f"{search_type}.popularity")[positions].astype(np.int64), cut)
+                positions, lengths = positions[most_popular], lengths[most_popular]
+            parts.append((positions, lengths))
+    return _best_weight_per_position(np.concatenate([p for p, _ in parts]), np.concatenate([n for _, n in parts]))
 
 
 def _best_weight_per_position(positions: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -160,6 +171,21 @@ def _best_weight_per_position(positions: np.ndarray, lengths: np.ndarray) -> tup
     return positions[first], 1.0 / np.maximum(keys[first] & 0xFF, 1)
 
 
+def _filter(
+    postings: Postings, search_type: SearchType, runs: list[Run], positions: np.ndarray, score: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates that also meet one more condition, with its best weight added.
+
+    Runs are sorted by position, so each candidate is a binary search in the run: the cost is
+    the candidates', whatever the run's length ("the" in 256M tracks).
+    """
+    best = np.zeros(len(positions))
+    for run in runs:
+        best = np.maximum(best, postings.weights_at(search_type, run.start, run.count, positions))
+    keep = best > 0
+    return positions[keep], score[keep] + best[keep]
+
+
 def _top(positions: np.ndarray, score: np.ndarray, popularity: np.ndarray, count: int) -> np.ndarray:
     """Indexes of the ``count`` best candidates, best first: the highest score, then the most
     popular, then the earliest position, so the order is the same on every run."""
@@ -171,61 +197,3 @@ def _top(positions: np.ndarray, score: np.ndarray, popularity: np.ndarray, count
         best = np.argpartition(keys, count - 1)[:count]
         return best[np.argsort(keys[best])]
     return np.argsort(keys)
-
-
-def _filter(
-    postings: Postings, search_type: SearchType, runs: list[Run], positions: np.ndarray, score: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates (``positions``, sorted) that also meet one more condition, its weight added."""
-    if not len(positions):
-        return positions, score
-    found, weights = _best_weight_per_position(*postings.runs(search_type, runs))
-    if not len(found):
-        return found, weights
-    slot = np.minimum(np.searchsorted(found, positions), len(found) - 1)
-    keep = found[slot] == positions
-    return positions[keep], score[keep] + weights[slot[keep]]
-
-
-def _checked_page(
-    positions: np.ndarray,
-    score: np.ndarray,
-    popularity: np.ndarray,
-    total_candidates: int,
-    unchecked: list[Condition],
-    check: Check,
-    limit: int,
-    offset: int,
-) -> SearchPage:
-    """One page of the best-ranked candidates (``positions``, in rank order, out of
-    ``total_candidates``) that also meet the conditions left out of filtering, re-ranked by the
-    full score. Candidates are checked a slice at a time until the page is full."""
-    if not len(positions):
-        return SearchPage([], 0)
-    candidates = positions.tolist()
-    scores, pops = score.tolist(), popularity.tolist()
-    window = len(candidates)
-    extra: dict[int, float] = {}
-    checked = 0
-    for end in (CHECKED_CANDIDATES, 4 * CHECKED_CANDIDATES, window):
-        extra.update(check(candidates[checked:end], unchecked))
-        checked = min(end, len(candidates))
-        if len(extra) >= offset + limit or checked == len(candidates):
-            break
-    passed = [i for i in range(checked) if candidates[i] in extra]
-    ranked = sorted(passed, key=lambda i: (-(scores[i] + extra[candidates[i]]), -pops[i], candidates[i]))
-    # Past the checked candidates only the share that passed the check is known.
-    total = len(ranked) if total_candidates <= checked else round(total_candidates * len(ranked) / max(checked, 1))
-    return SearchPage([candidates[i] for i in ranked[offset : offset + limit]], max(total, len(ranked)))
-
-
-def _filtering_conditions(sizes: list[int]) -> list[int]:
-    """Indexes of the conditions to filter by, rarest first (see the module docstring)."""
-    rarest = sorted(range(len(sizes)), key=lambda i: sizes[i])
-    chosen = rarest[:1]
-    budget = QUERY_ROWS - min(sizes[rarest[0]], DRIVER_ROWS)
-    for i in rarest[1:]:
-        if sizes[i] <= budget and len(chosen) < MAX_CONDITIONS:
-            chosen.append(i)
-            budget -= sizes[i]
-    return chosen

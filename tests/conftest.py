@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalog import Catalog
+from catalog.build import BuildOptions
 from catalog.fixtures import build_sample_catalog, build_synthetic_catalog, sample_dump_dir
 
 
@@ -32,8 +33,9 @@ def sample_catalog(sample_catalog_path: Path) -> Catalog:
 
 @pytest.fixture(scope="session")
 def synthetic_catalog_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A catalog of 200,000 generated tracks: big enough that a lookup or search reading too much shows."""
-    return build_synthetic_catalog(tmp_path_factory.mktemp("synthetic"), 200_000)
+    """A catalog of 200,000 generated tracks whose postings runs count as long from 500 rows: a
+    lookup or search reading too much shows, and searches take the path of a big catalog's."""
+    return build_synthetic_catalog(tmp_path_factory.mktemp("synthetic"), 200_000, options=BuildOptions(top_rows=500))
 
 
 @pytest.fixture(scope="session")
