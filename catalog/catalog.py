@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import duckdb
 
@@ -32,6 +32,8 @@ Tracer = Callable[[str, str, Sequence[Any], float], None]
 """Called after every read with ``(source, statement, params, seconds)``: ``source`` is ``"sqlite"``
 (an object-store statement and its parameters) or ``"postings"`` (``"<type> postings"`` and the
 row count of each run read): ``Catalog.open(p, tracer=print)``."""
+
+Companion = TypeVar("Companion", ObjectStore, Postings)
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
@@ -82,6 +84,7 @@ class Catalog:
 
     def close(self) -> None:
         self._store.close()
+        self._postings.close()
 
     def __enter__(self) -> Catalog:
         return self
@@ -446,30 +449,28 @@ def _read_meta(path: Path) -> dict[str, str]:
 
 def _open_postings(path: Path, meta: dict[str, str], tracer: Tracer | None) -> Postings:
     """The search postings built together with the catalog file at ``path``."""
-    postings_file = postings_path(path)
-    if not postings_file.is_file():
-        raise CatalogIncompatible(path, f"has no search postings beside it (expected {postings_file})")
     postings_tracer = (lambda what, counts, seconds: tracer("postings", what, counts, seconds)) if tracer else None
-    try:
-        postings = Postings(postings_file, postings_tracer)
-    except PostingsError as exc:
-        raise CatalogIncompatible(path, f"has unreadable search postings: {exc}") from exc
-    if postings.build_id != meta.get("build_id"):
-        raise CatalogIncompatible(path, f"does not belong with the search postings {postings_file} (another build)")
-    return postings
+    return _open_companion(path, meta, "search postings", postings_path(path), lambda f: Postings(f, postings_tracer), PostingsError)
 
 
 def _open_store(path: Path, meta: dict[str, str], tracer: Tracer | None) -> ObjectStore:
     """The object store built together with the catalog file at ``path``."""
-    store_file = store_path(path)
-    if not store_file.is_file():
-        raise CatalogIncompatible(path, f"has no object store beside it (expected {store_file})")
     sqlite_tracer = (lambda sql, params, seconds: tracer("sqlite", sql, params, seconds)) if tracer else None
+    return _open_companion(path, meta, "object store", store_path(path), lambda f: ObjectStore(f, sqlite_tracer), sqlite3.Error)
+
+
+def _open_companion(
+    path: Path, meta: dict[str, str], what: str, file: Path, open_file: Callable[[Path], Companion], unreadable: type[Exception]
+) -> Companion:
+    """One of the files built together with the catalog file at ``path``, refused when it is
+    missing, unreadable or from another build."""
+    if not file.is_file():
+        raise CatalogIncompatible(path, f"has no {what} beside it (expected {file})")
     try:
-        store = ObjectStore(store_file, sqlite_tracer)
-    except sqlite3.Error as exc:
-        raise CatalogIncompatible(path, f"has an unreadable object store {store_file} ({exc})") from exc
-    if store.meta.get("build_id") != meta.get("build_id"):
-        store.close()
-        raise CatalogIncompatible(path, f"does not belong with the object store {store_file} (another build)")
-    return store
+        opened = open_file(file)
+    except unreadable as exc:
+        raise CatalogIncompatible(path, f"has an unreadable {what} {file} ({exc})") from exc
+    if opened.build_id != meta.get("build_id"):
+        opened.close()
+        raise CatalogIncompatible(path, f"does not belong with the {what} {file} (another build)")
+    return opened

@@ -192,6 +192,10 @@ class ObjectStore:
         self._local = threading.local()
         self.meta = dict(self._fetch("SELECT key, value FROM meta"))
 
+    @property
+    def build_id(self) -> str | None:
+        return self.meta.get("build_id")
+
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:

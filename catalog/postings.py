@@ -112,11 +112,11 @@ class Postings:
             with open(path, "rb") as f:
                 start = f.read(len(MAGIC) + 8)
                 if len(start) < len(MAGIC) + 8 or not start.startswith(MAGIC):
-                    raise PostingsError(f"{path} is not a postings file")
+                    raise PostingsError("not a postings file")
                 (size,) = struct.unpack("<Q", start[len(MAGIC) :])
                 header = json.loads(f.read(size))
         except (OSError, ValueError) as exc:
-            raise PostingsError(f"{path} cannot be read ({exc})") from exc
+            raise PostingsError(str(exc)) from exc
         self.build_id: str = header["build_id"]
         self.top_rows: int = header["top_rows"]
         file_size = path.stat().st_size
@@ -124,12 +124,16 @@ class Postings:
         for name, spec in header["arrays"].items():
             dtype = np.dtype(spec["dtype"])
             if spec["offset"] + spec["length"] * dtype.itemsize > file_size:
-                raise PostingsError(f"{path} is truncated (array {name} ends past the end of the file)")
+                raise PostingsError(f"truncated: array {name} ends past the end of the file")
             self._arrays[name] = (
                 np.memmap(path, dtype=dtype, mode="r", offset=spec["offset"], shape=(spec["length"],))
                 if spec["length"]
                 else np.zeros(0, dtype=dtype)
             )
+
+    def close(self) -> None:
+        """Let go of the mapped arrays (the mapping ends when the last view of them goes)."""
+        self._arrays.clear()
 
     def has(self, name: str) -> bool:
         return name in self._arrays
