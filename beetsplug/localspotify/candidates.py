@@ -189,11 +189,24 @@ def _title_match(track: FileTrack, titles: dict[str, list[float]]) -> float:
         return 0.0
     lengths = titles.get(key)
     if lengths is None:
-        best = max((SequenceMatcher(None, key, other).ratio() for other in titles), default=0.0)
-        return 0.8 * best
+        return 0.8 * _best_ratio(key, titles)
     if track.length and not any(abs(track.length - length) <= 10 for length in lengths):
         return 0.7
     return 1.0
+
+
+def _best_ratio(key: str, others: Iterable[str]) -> float:
+    """The best ``SequenceMatcher`` ratio of ``key`` to any of ``others``.
+
+    The two cheap upper bounds skip most comparisons, as ``difflib.get_close_matches`` does: a
+    40-track album against 40 files is 1,600 comparisons.
+    """
+    best = 0.0
+    for other in others:
+        matcher = SequenceMatcher(None, key, other)
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
 
 
 def album_score(album: Album, files: FileAlbum) -> float:
