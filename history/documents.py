@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
-from catalog.facts import TrackFacts
+from catalog.facts import AudioFeatureFacts, TrackFacts
 
 from .exports import Play
 
@@ -27,10 +27,8 @@ from .exports import Play
 # (the user moved on) and short plays are what a skip looks like in the other fields.
 SKIP_REASONS = frozenset({"fwdbtn", "backbtn"})
 SKIP_BELOW_MS = 30_000
-AUDIO_FEATURES = (
-    "tempo", "key", "mode", "time_signature", "energy", "danceability", "valence",
-    "acousticness", "instrumentalness", "liveness", "loudness", "speechiness",
-)  # fmt: skip
+# The audio features a document carries: all the catalog has, in its order.
+AUDIO_FEATURES = AudioFeatureFacts._fields
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -175,8 +173,7 @@ def catalog_fields(facts: TrackFacts) -> dict[str, Any]:
         "genres": list(facts.genres),
     }
     if facts.audio_features:
-        features = facts.audio_features
-        fields["audio_features"] = _compact({name: getattr(features, name) for name in AUDIO_FEATURES})
+        fields["audio_features"] = _compact(facts.audio_features._asdict())
     return fields
 
 
@@ -219,13 +216,14 @@ class CatalogFacts:
             f'"artists":{{"id":{_json_list(facts.artist_ids)},"name":{artist_names}}},"genres":{_json_list(facts.genres)}'
         )
         if features := facts.audio_features:
-            values = ((name, getattr(features, name)) for name in AUDIO_FEATURES)
-            members += f',"audio_features":{{{",".join(f"{_json_text(k)}:{_json_number(v)}" for k, v in values if v is not None)}}}'
+            numbers = ",".join(key + _json_number(value) for key, value in zip(_FEATURE_KEYS, features) if value is not None)
+            members += f',"audio_features":{{{numbers}}}'
         return cls(members, facts.duration_ms)
 
 
 _json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what the encoder does with str
 _INFINITY = float("inf")
+_FEATURE_KEYS = tuple(f"{_json_text(name)}:" for name in AUDIO_FEATURES)
 
 
 def _json_list(values: Sequence[str]) -> str:

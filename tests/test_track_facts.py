@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -51,7 +50,7 @@ def expected_facts(cat: Catalog, track_ids: list[str]) -> list[TrackFacts | None
                 artist_names=tuple(a["name"] for a in track["artists"]),
                 genres=tuple(sorted({g for a in track["artists"] if (full := artists[a["id"]]) for g in full["genres"]})),
                 album=album_facts_of(album, track["album"]),
-                audio_features=AudioFeatureFacts(**{f.name: feature[f.name] for f in dataclasses.fields(AudioFeatureFacts)})  # type: ignore[literal-required]
+                audio_features=AudioFeatureFacts(**{name: feature[name] for name in AudioFeatureFacts._fields})  # type: ignore[literal-required]
                 if feature
                 else None,
             )
