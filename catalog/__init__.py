@@ -16,11 +16,14 @@ from .errors import (
     InvalidId,
     QueryRejected,
 )
+from .facts import AlbumFacts, AudioFeatureFacts, TrackFacts
 from .ids import parse_id
 from .version import FORMAT_VERSION, __version__
 
 __all__ = [
     "FORMAT_VERSION",
+    "AlbumFacts",
+    "AudioFeatureFacts",
     "Catalog",
     "CatalogError",
     "CatalogIncompatible",
@@ -28,6 +31,7 @@ __all__ = [
     "DumpInvalid",
     "InvalidId",
     "QueryRejected",
+    "TrackFacts",
     "__version__",
     "build_catalog",
     "parse_id",

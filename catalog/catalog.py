@@ -16,8 +16,9 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 import duckdb
 
-from . import objects
+from . import facts, objects
 from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
+from .facts import TrackFacts
 from .ids import parse_id, require_id
 from .objectstore import ObjectStore, store_path
 from .postings import Postings, PostingsError, postings_path
@@ -177,6 +178,18 @@ class Catalog:
         rows = self._store.rows_at("audio_features", positions.values())
         found = {i: {**rows[pos], "track_id": i} for i, pos in positions.items() if pos in rows}
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
+
+    def track_facts(self, track_ids: Sequence[str]) -> list[TrackFacts | None]:
+        """The plain facts of each track (names, artists and their genres, album, ISRC, popularity,
+        audio features…) in the order asked, None in place of unknown or invalid ids.
+
+        Each fact equals the full objects' value, at a fraction of their cost: for callers that
+        need a few values of thousands of tracks (see :mod:`catalog.facts`).
+
+        >>> cat.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])[0].album.label  # doctest: +SKIP
+        'Rhino'
+        """
+        return facts.track_facts(self._store, track_ids, audio_features=self.has_audio_features)
 
     # -- albums ----------------------------------------------------------------------------
 

@@ -96,7 +96,28 @@ def _duration(seconds: float) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in other packages, installed with an extra: name → (module, extra, summary).
+# They are imported when the group is asked for them, not when this module is: each imports this
+# module (for catalog_option), so importing one of them first would otherwise be circular.
+_OPTIONAL_COMMANDS = {
+    "serve": ("server.cli", "server", "Serve the catalog as the Spotify Web API (needs the server extra)."),
+    "history": ("history.cli", "history", "Import Spotify streaming history into Elasticsearch (needs the history extra)."),
+}
+
+
+class _Group(click.Group):
+    """The ``localspotify`` group: the optional commands join it on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_OPTIONAL_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _OPTIONAL_COMMANDS and cmd_name not in self.commands:
+            self.add_command(_optional_command(cmd_name, *_OPTIONAL_COMMANDS[cmd_name]))
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="localspotify")
 def cli() -> None:
     """The whole Spotify catalog on your own disk: build it once, then query it offline."""
@@ -292,27 +313,24 @@ def show_demo(cat: Catalog) -> None:
     click.echo(f"\ntrack {track['uri']}: ISRC {track['external_ids'].get('isrc')}, popularity {track['popularity']}")
 
 
-def _add_optional_command(module: str, name: str, extra: str, summary: str) -> None:
-    """Register a command that lives in another package, installed with an extra; without the
-    extra, a command of the same name says what to install."""
+def _optional_command(name: str, module: str, extra: str, summary: str) -> click.Command:
+    """The command ``name`` of ``module``; without the extra it needs, a command of the same name
+    that says what to install."""
     try:
-        command = getattr(importlib.import_module(module), name)
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
     except ImportError as exc:
         missing = exc.name
 
-        @click.command(name, help=summary, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-        def command() -> None:
-            raise click.ClickException(
-                f"localspotify {name} needs {missing}: install the {extra} extra (uv sync --extra {extra})."
-            )
+    @click.command(name, help=summary, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    def stand_in() -> None:
+        raise click.ClickException(
+            f"localspotify {name} needs {missing}: install the {extra} extra (uv sync --extra {extra})."
+        )
 
-    cli.add_command(command)
+    return stand_in
 
 
-_add_optional_command("server.cli", "serve", "server", "Serve the catalog as the Spotify Web API (needs the server extra).")
-_add_optional_command(
-    "history.cli", "history", "history", "Import Spotify streaming history into Elasticsearch (needs the history extra)."
-)
 cli.add_command(picard_plugin_command)
 
 

@@ -65,15 +65,20 @@ def simplified_artist(ref: Row, base: str = SPOTIFY_API) -> SimplifiedArtist:
 ITEM_SEPARATOR, FIELD_SEPARATOR = "\x1e", "\x1f"
 
 
-def unpack_artists(packed: str | None) -> list[dict[str, str]]:
-    """``"id␟name␞id␟name"`` (as the builder stores credits) → ``[{"id", "name"}]`` in credit
-    order, each artist once: the dump repeats a few (track, artist) pairs."""
-    unique: dict[str, dict[str, str]] = {}
+def unpack_credits(packed: str | None) -> dict[str, str]:
+    """``"id␟name␞id␟name"`` (as the builder stores credits) → ``{id: name}`` in credit order,
+    each artist once: the dump repeats a few (track, artist) pairs."""
+    credits: dict[str, str] = {}
     for item in (packed or "").split(ITEM_SEPARATOR):
         if item:
             artist_id, _, name = item.partition(FIELD_SEPARATOR)
-            unique.setdefault(artist_id, {"id": artist_id, "name": name})
-    return list(unique.values())
+            credits.setdefault(artist_id, name)
+    return credits
+
+
+def unpack_artists(packed: str | None) -> list[dict[str, str]]:
+    """:func:`unpack_credits` as ``[{"id", "name"}]``."""
+    return [{"id": artist_id, "name": name} for artist_id, name in unpack_credits(packed).items()]
 
 
 def unpack_images(packed: str | None) -> list[Image]:

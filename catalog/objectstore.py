@@ -270,6 +270,34 @@ class ObjectStore:
         rows = self._fetch_in("SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({marks})", rowids)
         return {rowid: tuple(codes.split(",")) if codes else () for rowid, codes in rows}
 
+    def track_fact_rows(self, positions: Iterable[int], feature_columns: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        """What :mod:`catalog.facts` reads of the tracks at these positions: ``(pos, id, name,
+        duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artists,
+        album_pos)``, then of its album ``(id, name, album_type, label, popularity, release_date,
+        total_tracks)``, then, when ``feature_columns`` (this package's constants) are given, the
+        track's audio-features ``pos`` (None when it has none) and those columns.
+
+        By position rather than id: positions are visited in order, so an album's tracks, its row
+        and their features rows are read from neighbouring pages (about a third less CPU at 10M than
+        visiting them in id order).
+        """
+        features = "".join(f", f.{column}" for column in feature_columns)
+        sql = f"""SELECT t.pos, t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
+                         t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
+                         a.release_date, a.total_tracks {f", f.pos{features}" if feature_columns else ""}
+                  FROM tracks t JOIN albums a ON a.pos = t.album_pos
+                       {"LEFT JOIN audio_features f ON f.pos = t.pos" if feature_columns else ""}
+                  WHERE t.pos IN ({{marks}})"""
+        return self._fetch_in(sql, positions)
+
+    def artist_genres(self, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The genres of the artists with these ids (those found), in the order ``Catalog.artists``
+        gives them."""
+        rows = self._fetch_in(
+            "SELECT i.id, a.genres FROM artist_ids i JOIN artists a ON a.pos = i.pos WHERE i.id IN ({marks})", ids
+        )
+        return {artist_id: tuple(genres.split("\x1f")) if genres else () for artist_id, genres in rows}
+
     def artist_albums(self, artist_pos: int, groups: Sequence[str], limit: int, offset: int) -> tuple[list[tuple[int, str]], int]:
         """One page of (album_pos, album_group) links of an artist, and how many there are."""
         marks = ", ".join("?" * len(groups))

@@ -14,12 +14,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
-from catalog.types import Album, Artist, AudioFeatures, Track
+from catalog.facts import AudioFeatureFacts, TrackFacts
 
 from .exports import Play
 
@@ -27,10 +27,8 @@ from .exports import Play
 # (the user moved on) and short plays are what a skip looks like in the other fields.
 SKIP_REASONS = frozenset({"fwdbtn", "backbtn"})
 SKIP_BELOW_MS = 30_000
-AUDIO_FEATURES = (
-    "tempo", "key", "mode", "time_signature", "energy", "danceability", "valence",
-    "acousticness", "instrumentalness", "liveness", "loudness", "speechiness",
-)  # fmt: skip
+# The audio features a document carries: all the catalog has, in its order.
+AUDIO_FEATURES = AudioFeatureFacts._fields
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -137,56 +135,51 @@ def skipped_effective(play: Play) -> bool:
     return play.ms_played < SKIP_BELOW_MS and play.reason_end != "trackdone"
 
 
-def track_facts(
-    track: Track, album: Album | None, artists: Mapping[str, Artist | None], features: AudioFeatures | None
-) -> dict[str, Any]:
+def catalog_fields(facts: TrackFacts) -> dict[str, Any]:
     """Everything the catalog says about one track, as document fields shared by all its plays."""
-    track_album = album or track["album"]
-    release_date = track_album.get("release_date") or None
-    artist_ids = [a["id"] for a in track["artists"]]
-    genres = sorted({g for i in artist_ids if (a := artists.get(i)) for g in a["genres"]})
-    facts: dict[str, Any] = {
-        "title": track["name"],
-        "artist": [a["name"] for a in track["artists"]],
-        "album": track_album["name"],
-        "explicit": track["explicit"],
-        "duration": track["duration_ms"],
-        "spotify_metadata": {"popularity": track["popularity"]},
+    album = facts.album
+    fields: dict[str, Any] = {
+        "title": facts.name,
+        "artist": list(facts.artist_names),
+        "album": album.name,
+        "explicit": facts.explicit,
+        "duration": facts.duration_ms,
+        "spotify_metadata": {"popularity": facts.popularity},
         "catalog_match": True,
         "track": {
-            "id": track["id"],
-            "uri": track["uri"],
-            "name": track["name"],
-            "isrc": track.get("external_ids", {}).get("isrc"),
-            "duration_ms": track["duration_ms"],
-            "explicit": track["explicit"],
-            "popularity": track["popularity"],
-            "disc_number": track["disc_number"],
-            "track_number": track["track_number"],
+            "id": facts.id,
+            "uri": f"spotify:track:{facts.id}",
+            "name": facts.name,
+            "isrc": facts.isrc,
+            "duration_ms": facts.duration_ms,
+            "explicit": facts.explicit,
+            "popularity": facts.popularity,
+            "disc_number": facts.disc_number,
+            "track_number": facts.track_number,
             "album": _compact(
                 {
-                    "id": track_album["id"],
-                    "name": track_album["name"],
-                    "type": track_album.get("album_type"),
-                    "label": (album or {}).get("label") or None,
-                    "popularity": (album or {}).get("popularity"),
-                    "release_date": release_date,
-                    "release_year": int(release_date[:4]) if release_date and release_date[:4].isdigit() else None,
-                    "total_tracks": track_album.get("total_tracks"),
+                    "id": album.id,
+                    "name": album.name,
+                    "type": album.album_type,
+                    "label": album.label or None,
+                    "popularity": album.popularity,
+                    "release_date": album.release_date or None,
+                    "release_year": album.release_year,
+                    "total_tracks": album.total_tracks,
                 }
             ),
         },
-        "artists": {"id": artist_ids, "name": [a["name"] for a in track["artists"]]},
-        "genres": genres,
+        "artists": {"id": list(facts.artist_ids), "name": list(facts.artist_names)},
+        "genres": list(facts.genres),
     }
-    if features:
-        facts["audio_features"] = _compact({name: features.get(name) for name in AUDIO_FEATURES})
-    return facts
+    if facts.audio_features:
+        fields["audio_features"] = _compact(facts.audio_features._asdict())
+    return fields
 
 
 @dataclass(frozen=True, slots=True)
 class CatalogFacts:
-    """One track's :func:`track_facts` as JSON, encoded once: every play of the track shares it.
+    """One track's :func:`catalog_fields` as JSON, encoded once: every play of the track shares it.
 
     A history plays each track a dozen times on average; encoding the catalog half of a document
     (two thirds of its bytes) once per track instead of once per play is most of the saving. Only
@@ -197,8 +190,53 @@ class CatalogFacts:
     duration: int | None  # the track's length, for listened_to_pct
 
     @classmethod
-    def of(cls, fields: Mapping[str, Any]) -> CatalogFacts:
-        return cls(_to_json(fields)[1:-1], fields.get("duration"))
+    def of(cls, facts: TrackFacts) -> CatalogFacts:
+        """:func:`catalog_fields` of ``facts`` as JSON, written straight from the facts.
+
+        Tens of thousands of tracks are encoded per run: writing the members in place, rather
+        than building nested dicts for the encoder to walk, halves the cost. Tests hold the two
+        equal for every track of the real slice.
+        """
+        text, album = _json_text, facts.album
+        name, artist_names, explicit = text(facts.name), _json_list(facts.artist_names), _json_bool(facts.explicit)
+        isrc = text(facts.isrc) if facts.isrc is not None else "null"
+        album_type = f',"type":{text(album.album_type)}' if album.album_type is not None else ""
+        label = f',"label":{text(album.label)}' if album.label else ""
+        released = f',"release_date":{text(album.release_date)}' if album.release_date else ""
+        if (year := album.release_year) is not None:
+            released += f',"release_year":{year}'
+        members = (
+            f'"title":{name},"artist":{artist_names},"album":{text(album.name)},"explicit":{explicit},'
+            f'"duration":{facts.duration_ms},"spotify_metadata":{{"popularity":{facts.popularity}}},'
+            f'"catalog_match":true,"track":{{"id":{text(facts.id)},"uri":{text(f"spotify:track:{facts.id}")},'
+            f'"name":{name},"isrc":{isrc},"duration_ms":{facts.duration_ms},"explicit":{explicit},'
+            f'"popularity":{facts.popularity},"disc_number":{facts.disc_number},"track_number":{facts.track_number},'
+            f'"album":{{"id":{text(album.id)},"name":{text(album.name)}{album_type}{label},'
+            f'"popularity":{album.popularity}{released},"total_tracks":{album.total_tracks}}}}},'
+            f'"artists":{{"id":{_json_list(facts.artist_ids)},"name":{artist_names}}},"genres":{_json_list(facts.genres)}'
+        )
+        if features := facts.audio_features:
+            numbers = ",".join(key + _json_number(value) for key, value in zip(_FEATURE_KEYS, features) if value is not None)
+            members += f',"audio_features":{{{numbers}}}'
+        return cls(members, facts.duration_ms)
+
+
+_json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what the encoder does with str
+_INFINITY = float("inf")
+_FEATURE_KEYS = tuple(f"{_json_text(name)}:" for name in AUDIO_FEATURES)
+
+
+def _json_list(values: Sequence[str]) -> str:
+    return f"[{','.join(map(_json_text, values))}]"
+
+
+def _json_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _json_number(value: float) -> str:
+    # The encoder writes repr() of numbers, but NaN and Infinity in its own spelling.
+    return repr(value) if -_INFINITY < value < _INFINITY else _to_json(value)
 
 
 def play_fields(
@@ -281,7 +319,7 @@ def build_document(
 ) -> dict[str, Any]:
     """The Elasticsearch document of one play.
 
-    ``facts`` come from :func:`track_facts` (None when the catalog does not know the track: the
+    ``facts`` come from :func:`catalog_fields` (None when the catalog does not know the track: the
     export's names are used and ``catalog_match`` is false). Local-time fields use ``zone``.
     """
     doc = play_fields(

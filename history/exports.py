@@ -62,7 +62,7 @@ def export_format(path: Path) -> ExportFormat | None:
 
 @dataclass(slots=True)
 class Play:
-    """One play as the export states it; names are the export's, ids are bare Spotify ids."""
+    """One play as the export states it: its names and URIs are the export's."""
 
     ts: datetime  # UTC end of the play
     ms_played: int
@@ -86,13 +86,6 @@ class Play:
     offline: bool | None = None
     offline_timestamp: datetime | None = None
     incognito: bool | None = None
-
-    @property
-    def track_id(self) -> str | None:
-        """The bare track id of a music play (also set after resolving an account-data play)."""
-        if self.uri and self.uri.startswith("spotify:track:"):
-            return self.uri[len("spotify:track:") :]
-        return None
 
 
 @dataclass(frozen=True, slots=True)

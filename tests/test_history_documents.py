@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pyarrow.parquet as pq
 import pytest
 
 from catalog import Catalog
 from history.dashboard import NDJSON, PANELS, render_ndjson, saved_objects
 from history.documents import (
+    AUDIO_FEATURES,
     MAPPING,
     CatalogFacts,
     _exact_play_time,
     build_document,
+    catalog_fields,
     document_id,
     document_json,
     mapped_fields,
     play_fields,
     play_time,
     skipped_effective,
-    track_facts,
 )
 from history.exports import Play
 
@@ -116,18 +119,58 @@ def test_catalog_facts_fill_the_legacy_and_grouped_fields(sample_catalog: Catalo
     assert album is not None
     track = sample_catalog.track(album["tracks"]["items"][0]["id"])
     assert track is not None
-    artists = dict(zip([a["id"] for a in track["artists"]], sample_catalog.artists([a["id"] for a in track["artists"]])))
-    (features,) = sample_catalog.audio_features([track["id"]])
-    facts = track_facts(track, album, artists, features)
-    doc = build_document(play(ms_played=10_000_000), user="philipp", zone=BERLIN, facts=facts)
+    (facts,) = sample_catalog.track_facts([track["id"]])
+    assert facts is not None
+    doc = build_document(play(ms_played=10_000_000), user="philipp", zone=BERLIN, facts=catalog_fields(facts))
     assert doc["catalog_match"] is True
     assert doc["listened_to_pct"] == 1.0  # clipped
     assert doc["spotify_metadata"] == {"popularity": track["popularity"]}
     assert doc["duration"] == track["duration_ms"]
-    assert doc["track"]["isrc"] == "GBAAP0000867"
-    assert doc["track"]["album"]["label"] == "Rhino" and doc["track"]["album"]["release_year"] == 1987
-    assert "new wave" in doc["genres"]
-    assert set(doc["audio_features"]) >= {"tempo", "key", "mode", "energy", "danceability", "valence"}
+    assert (doc["title"], doc["artist"], doc["album"]) == (track["name"], ["New Order"], "Substance")
+    assert doc["track"]["uri"] == track["uri"] and doc["track"]["isrc"] == "GBAAP0000867"
+    assert doc["track"]["album"] == {
+        "id": SUBSTANCE, "name": "Substance", "type": album["album_type"], "label": "Rhino",
+        "popularity": album["popularity"], "release_date": album["release_date"], "release_year": 1987,
+        "total_tracks": album["total_tracks"],
+    }  # fmt: skip
+    assert doc["artists"] == {"id": [a["id"] for a in track["artists"]], "name": ["New Order"]}
+    assert "new wave" in doc["genres"] and doc["genres"] == sorted(set(doc["genres"]))
+    (features,) = sample_catalog.audio_features([track["id"]])
+    assert features is not None
+    assert doc["audio_features"] == {name: features[name] for name in AUDIO_FEATURES}  # type: ignore[literal-required]
+
+
+def test_facts_json_is_the_catalog_fields_of_every_sample_track(sample_catalog: Catalog, sample_dir: Path) -> None:
+    # CatalogFacts.of writes the JSON itself, for speed; catalog_fields is the readable reference.
+    ids = pq.read_table(sample_dir / "tracks.parquet", columns=["id"]).column("id").to_pylist()
+    tracks = [f for f in sample_catalog.track_facts(ids) if f is not None]
+    assert len(tracks) == 393
+    (ceremony,) = sample_catalog.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])
+    assert ceremony is not None and ceremony.audio_features is not None
+    odd = [
+        ceremony._replace(name='Say "Hi" \\ \n\t\x01 ✓ 日本', artist_names=("Ä", '"', "\u2028"), isrc=None),
+        ceremony._replace(album=ceremony.album._replace(label="", release_date="", album_type=None)),  # type: ignore[arg-type]
+        ceremony._replace(album=ceremony.album._replace(release_date="unknown")),
+        ceremony._replace(audio_features=None, genres=()),
+        ceremony._replace(
+            audio_features=ceremony.audio_features._replace(tempo=float("nan"), loudness=float("-inf"), key=None),
+        ),
+    ]  # fmt: skip
+    for facts in tracks + odd:
+        encoded = CatalogFacts.of(facts)
+        assert encoded.json_members == json.dumps(catalog_fields(facts), ensure_ascii=False, separators=(",", ":"))[1:-1]
+        assert encoded.duration == facts.duration_ms
+
+
+def test_empty_catalog_values_are_left_out_of_documents(sample_catalog: Catalog) -> None:
+    # An album without a label or release date, and a track without audio features, as in parts
+    # of the dump: no empty strings or nulls in the document (the mapping has no use for them).
+    (facts,) = sample_catalog.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])
+    assert facts is not None
+    bare = facts._replace(audio_features=None, album=facts.album._replace(label="", release_date=""))
+    fields = catalog_fields(bare)
+    assert "audio_features" not in fields
+    assert fields["track"]["album"].keys() == {"id", "name", "type", "popularity", "total_tracks"}
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -138,16 +181,16 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("matched", [True, False])
 def test_document_json_is_the_document(sample_catalog: Catalog, matched: bool) -> None:
-    track = sample_catalog.track("5CRPGdCSOfstyTVK9Ja5EQ")
+    (track,) = sample_catalog.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])
     assert track is not None
-    facts = track_facts(track, None, {}, None) if matched else None
+    facts = catalog_fields(track) if matched else None
     the_play = play(ip="192.0.2.1", reason_end="fwdbtn", skipped=False, platform="ios")
     expected = build_document(the_play, user="p", zone=BERLIN, facts=facts, keep_ip=True, source_file="f.json")
     fields = play_fields(
         the_play, play_time(the_play.ts, BERLIN), user="p", zone_name="Europe/Berlin", matched=matched,
-        duration=track["duration_ms"] if matched else None, keep_ip=True, source_file="f.json",
+        duration=track.duration_ms if matched else None, keep_ip=True, source_file="f.json",
     )  # fmt: skip
-    text = document_json(fields, CatalogFacts.of(facts) if facts else None)
+    text = document_json(fields, CatalogFacts.of(track) if matched else None)
     assert json.loads(text, object_pairs_hook=_no_duplicate_keys) == expected
 
 
@@ -180,9 +223,9 @@ def _leaf_paths(doc: dict[str, Any], prefix: str = "") -> set[str]:
 
 
 def test_every_document_field_is_mapped(sample_catalog: Catalog) -> None:
-    track = sample_catalog.track("5CRPGdCSOfstyTVK9Ja5EQ")
-    assert track is not None
-    facts = track_facts(track, sample_catalog.album(SUBSTANCE, track_limit=1), {}, sample_catalog.audio_features([track["id"]])[0])
+    (track,) = sample_catalog.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])
+    assert track is not None and track.audio_features is not None
+    facts = catalog_fields(track)
     doc = build_document(
         play(ip="192.0.2.1", reason_start="clickrow", reason_end="fwdbtn", shuffle=True, skipped=False, offline=True,
              offline_timestamp=datetime(2021, 1, 1, tzinfo=timezone.utc), incognito=False, platform="ios", country="DE",

@@ -18,7 +18,6 @@ import pytest
 from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
-import catalog.cli  # noqa: F401  (first: it imports history.cli to register it; the other order is circular)
 from catalog import Catalog
 from history.cli import history
 from history.elastic import ALIAS, INDEX, TEMPLATE, Connection, IndexConflict, ensure_index, track_play_counts

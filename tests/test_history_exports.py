@@ -49,9 +49,11 @@ def test_extended_records_become_typed_plays_of_each_content_type(tmp_path: Path
     )  # fmt: skip
     track, episode, chapter = read(path)
     assert isinstance(track, Play) and isinstance(episode, Play) and isinstance(chapter, Play)
-    assert (track.content_type, track.track_id, track.reason_end, track.shuffle) == ("track", "5CRPGdCSOfstyTVK9Ja5EQ", "fwdbtn", True)
+    assert (track.content_type, track.uri, track.reason_end, track.shuffle) == (
+        "track", "spotify:track:5CRPGdCSOfstyTVK9Ja5EQ", "fwdbtn", True,
+    )  # fmt: skip
     assert track.ts == datetime(2021, 3, 1, 20, 15, tzinfo=timezone.utc)
-    assert (episode.content_type, episode.show_name, episode.track_id) == ("episode", "Show", None)
+    assert (episode.content_type, episode.show_name, episode.uri) == ("episode", "Show", "spotify:episode:4rOoJ6Egrf8K2IrywzwOMk")
     assert (chapter.content_type, chapter.audiobook_title, chapter.chapter_title) == ("audiobook", "Book", "Chapter 1")
 
 
