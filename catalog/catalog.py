@@ -18,7 +18,6 @@ import duckdb
 
 from . import facts, objects
 from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
-from .facts import TrackFacts
 from .ids import parse_id, require_id
 from .objectstore import ObjectStore, store_path
 from .postings import Postings, PostingsError, postings_path
@@ -179,7 +178,7 @@ class Catalog:
         found = {i: {**rows[pos], "track_id": i} for i, pos in positions.items() if pos in rows}
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
 
-    def track_facts(self, track_ids: Sequence[str]) -> list[TrackFacts | None]:
+    def track_facts(self, track_ids: Sequence[str]) -> list[facts.TrackFacts | None]:
         """The plain facts of each track (names, artists and their genres, album, ISRC, popularity,
         audio features…) in the order asked, None in place of unknown or invalid ids.
 

@@ -194,11 +194,12 @@ class CatalogFacts:
         """:func:`catalog_fields` of ``facts`` as JSON, written straight from the facts.
 
         Tens of thousands of tracks are encoded per run: writing the members in place, rather
-        than building nested dicts for the encoder to walk, halves the cost. Tests hold the two
-        equal for every track of the real slice.
+        than building nested dicts for the encoder to walk, saves about a third. Tests hold the
+        two equal for every track of the real slice.
         """
         text, album = _json_text, facts.album
-        name, artist_names, explicit = text(facts.name), _json_list(facts.artist_names), _json_bool(facts.explicit)
+        name, album_name = text(facts.name), text(album.name)
+        artist_names, explicit = _json_list(facts.artist_names), _json_bool(facts.explicit)
         isrc = text(facts.isrc) if facts.isrc is not None else "null"
         album_type = f',"type":{text(album.album_type)}' if album.album_type is not None else ""
         label = f',"label":{text(album.label)}' if album.label else ""
@@ -206,12 +207,12 @@ class CatalogFacts:
         if (year := album.release_year) is not None:
             released += f',"release_year":{year}'
         members = (
-            f'"title":{name},"artist":{artist_names},"album":{text(album.name)},"explicit":{explicit},'
+            f'"title":{name},"artist":{artist_names},"album":{album_name},"explicit":{explicit},'
             f'"duration":{facts.duration_ms},"spotify_metadata":{{"popularity":{facts.popularity}}},'
             f'"catalog_match":true,"track":{{"id":{text(facts.id)},"uri":{text(f"spotify:track:{facts.id}")},'
             f'"name":{name},"isrc":{isrc},"duration_ms":{facts.duration_ms},"explicit":{explicit},'
             f'"popularity":{facts.popularity},"disc_number":{facts.disc_number},"track_number":{facts.track_number},'
-            f'"album":{{"id":{text(album.id)},"name":{text(album.name)}{album_type}{label},'
+            f'"album":{{"id":{text(album.id)},"name":{album_name}{album_type}{label},'
             f'"popularity":{album.popularity}{released},"total_tracks":{album.total_tracks}}}}},'
             f'"artists":{{"id":{_json_list(facts.artist_ids)},"name":{artist_names}}},"genres":{_json_list(facts.genres)}'
         )
@@ -221,7 +222,7 @@ class CatalogFacts:
         return cls(members, facts.duration_ms)
 
 
-_json_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what the encoder does with str
+_json_text = json.encoder.encode_basestring  # the encoder's own escaping of a str (ensure_ascii=False)
 _INFINITY = float("inf")
 _FEATURE_KEYS = tuple(f"{_json_text(name)}:" for name in AUDIO_FEATURES)
 
