@@ -19,7 +19,7 @@ import duckdb
 from . import facts, objects
 from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
 from .ids import parse_id, require_id
-from .objectstore import ObjectStore, store_path
+from .objectstore import ObjectStore, store_path, unpack_genres
 from .postings import Postings, PostingsError, postings_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
@@ -437,7 +437,7 @@ def _check_page(limit: int, offset: int, *, max_limit: int, max_offset: int | No
 
 def _artist_row(row: dict[str, Any]) -> dict[str, Any]:
     """The store keeps an artist's genres as one string; objects want a list."""
-    return {**row, "genres": row["genres"].split("\x1f") if row["genres"] else []}
+    return {**row, "genres": unpack_genres(row["genres"])}
 
 
 def catalog_files(path: Path) -> list[Path]:

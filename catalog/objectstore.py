@@ -181,6 +181,11 @@ def write_store(
         db.close()
 
 
+def unpack_genres(packed: str) -> list[str]:
+    """An artist's genres, which the store keeps as one string."""
+    return packed.split("\x1f") if packed else []
+
+
 class ObjectStore:
     """Read-only access to the object store; one SQLite connection per thread."""
 
@@ -296,7 +301,7 @@ class ObjectStore:
         rows = self._fetch_in(
             "SELECT i.id, a.genres FROM artist_ids i JOIN artists a ON a.pos = i.pos WHERE i.id IN ({marks})", ids
         )
-        return {artist_id: tuple(genres.split("\x1f")) if genres else () for artist_id, genres in rows}
+        return {artist_id: tuple(unpack_genres(genres)) for artist_id, genres in rows}
 
     def artist_albums(self, artist_pos: int, groups: Sequence[str], limit: int, offset: int) -> tuple[list[tuple[int, str]], int]:
         """One page of (album_pos, album_group) links of an artist, and how many there are."""
