@@ -1,8 +1,8 @@
 """Benchmark: the Web API server under load, side by side with the original clone's approach.
 
 Starts ``python -m server`` (``--workers N``) on a catalog and drives it from a second process on
-loopback: threads with keep-alive ``http.client`` connections, asking for random ids and for
-beets-style searches, for a fixed time each. With ``--dump``, the same id lookups then go to the
+loopback: keep-alive connections on one event loop, asking for random ids and for beets-style
+searches, for a fixed time each. With ``--dump``, the same id lookups then go to the
 original clone's approach: a tiny FastAPI app answering ``/v1/tracks/{id}`` with DuckDB straight
 over the dump's raw parquet files.
 
@@ -10,12 +10,14 @@ over the dump's raw parquet files.
 
 Ids come from ``--ids-from`` (any parquet file with an ``id`` column, e.g. the dump's
 ``tracks.parquet``), else the dump's ``tracks.parquet``, else search results from the catalog.
-Prints a markdown table: requests/s and p50/p99 latency per scenario.
+Prints a markdown table per scenario: requests/s, p50/p99 latency, the CPU time per request of
+the server and of the load generator (both share the machine's cores), and the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import os
 import random
@@ -25,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,13 +34,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import duckdb  # noqa: E402  (the baseline and the id sampling read parquet directly)
+import httptools  # noqa: E402  (the server extra's HTTP parser, here parsing the responses)
+import uvloop  # noqa: E402
 
 from catalog import Catalog  # noqa: E402
 
@@ -55,6 +58,10 @@ class Result:
     latencies_ms: list[float]
     server_cpu_ms: float
     """Server CPU time (all its processes, user + system) per request, warm-up included."""
+    client_cpu_ms: float
+    """The load generator's CPU time per request: what it took from the cores the server runs on."""
+    load: float
+    """The 1-minute load average at the end, this benchmark's own processes included."""
 
     def row(self) -> str:
         ordered = sorted(self.latencies_ms) or [float("nan")]
@@ -62,52 +69,97 @@ class Result:
         rate = self.requests / self.seconds
         return (
             f"| {self.scenario} | {self.requests:,} | {rate:,.0f} | {statistics.median(ordered):.2f} "
-            f"| {p99:.2f} | {self.server_cpu_ms:.2f} | {self.errors} |"
+            f"| {p99:.2f} | {self.server_cpu_ms:.2f} | {self.client_cpu_ms:.2f} | {self.load:.1f} | {self.errors} |"
         )
 
 
 # -- the load generator (runs in its own process) ----------------------------------------------
 
 
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection that sends its next request as soon as the last answer is complete.
+
+    The client must cost the server as little CPU as possible, since both share the machine's
+    cores: one event loop, requests pre-encoded, responses parsed by httptools' C parser without
+    their bodies being kept (nor gunzipped) and no per-request object beyond the parser's callbacks.
+    """
+
+    def __init__(self, requests: list[bytes], rng: random.Random, expect: int, start: float, stop: float) -> None:
+        self.requests = requests
+        self.rng = rng
+        self.expect = expect
+        self.start = start
+        self.stop = stop
+        self.parser = httptools.HttpResponseParser(self)
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.transport: asyncio.Transport | None = None
+        self.sent_at = 0.0
+        self.sent = 0
+        self.errors = 0
+        self.latencies: list[float] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        self._send()
+
+    def _send(self) -> None:
+        assert self.transport is not None
+        self.sent += 1
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.rng.choice(self.requests))
+
+    def data_received(self, data: bytes) -> None:
+        self.parser.feed_data(data)
+
+    def on_message_complete(self) -> None:
+        now = time.perf_counter()
+        if self.sent_at >= self.start:
+            self.latencies.append((now - self.sent_at) * 1000)
+            self.errors += self.parser.get_status_code() != self.expect
+        if now < self.stop:
+            self._send()
+        else:
+            assert self.transport is not None
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if exc is None and time.perf_counter() < self.stop:
+            exc = ConnectionError("the server closed the connection")
+        if exc is not None:
+            self.done.set_exception(exc)
+        else:
+            self.done.set_result(None)
+
+
 def generate_load(
     port: int, paths: list[str], expect: int, concurrency: int, seconds: float, warmup: float
-) -> tuple[int, int, int, list[float]]:
+) -> tuple[int, int, int, list[float], float]:
     """Hit ``paths`` at random from ``concurrency`` keep-alive connections; return all requests
     sent, then the requests, errors (a status other than ``expect``) and latencies (ms) of the
-    ``seconds`` after ``warmup``."""
-    start = time.perf_counter() + warmup
-    stop = start + seconds
-    lock = threading.Lock()
-    totals = {"sent": 0, "requests": 0, "errors": 0}
-    latencies: list[float] = []
+    ``seconds`` after ``warmup``, and this process's CPU seconds."""
+    # Clients such as requests and spotipy ask for gzip; so does this one.
+    requests = [
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: gzip\r\n\r\n".encode() for path in paths
+    ]
 
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine: list[float] = []
-        errors = sent = 0
-        while (now := time.perf_counter()) < stop:
-            sent += 1
-            # Clients such as requests and spotipy ask for gzip; so does this one.
-            connection.request("GET", rng.choice(paths), headers={"Accept-Encoding": "gzip"})
-            response = connection.getresponse()
-            response.read()
-            if now >= start:
-                mine.append((time.perf_counter() - now) * 1000)
-                errors += response.status != expect
-        connection.close()
-        with lock:
-            totals["sent"] += sent
-            latencies.extend(mine)
-            totals["requests"] += len(mine)
-            totals["errors"] += errors
+    async def run() -> list[_Connection]:
+        loop = asyncio.get_running_loop()
+        start = time.perf_counter() + warmup
+        connections = [
+            _Connection(requests, random.Random(seed), expect, start, start + seconds) for seed in range(concurrency)
+        ]
+        for connection in connections:
+            await loop.create_connection(lambda c=connection: c, "127.0.0.1", port)
+        # A generous bound, only so that a server that stops answering ends the benchmark.
+        await asyncio.wait_for(asyncio.gather(*(c.done for c in connections)), warmup + seconds + 120)
+        return connections
 
-    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return totals["sent"], totals["requests"], totals["errors"], latencies
+    cpu_before = time.process_time()
+    connections = uvloop.run(run())
+    cpu = time.process_time() - cpu_before
+    latencies = [ms for connection in connections for ms in connection.latencies]
+    sent = sum(connection.sent for connection in connections)
+    return sent, len(latencies), sum(connection.errors for connection in connections), latencies, cpu
 
 
 def measure(
@@ -120,11 +172,13 @@ def measure(
 ) -> Result:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         cpu_before = cpu_seconds(server.pid)
-        sent, requests, errors, latencies = pool.submit(
+        sent, requests, errors, latencies, client_cpu = pool.submit(
             generate_load, port, paths, expect, args.concurrency, args.seconds, args.warmup
         ).result()
         cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1)
-    result = Result(scenario, requests, errors, args.seconds, latencies, cpu_ms)
+    result = Result(
+        scenario, requests, errors, args.seconds, latencies, cpu_ms, client_cpu * 1000 / max(sent, 1), os.getloadavg()[0]
+    )
     print(result.row(), flush=True)
     return result
 
@@ -273,8 +327,8 @@ def main() -> None:
         f"{len(ids):,} ids, {len(queries):,} queries; {args.workers} workers, {args.concurrency} connections, "
         f"{args.seconds:g} s per scenario, {os.cpu_count()} CPUs\n"
     )
-    print("| scenario | requests | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| scenario | requests | requests/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req | load | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     by_id = [f"/v1/tracks/{quote(i)}" for i in ids]
     batches = [",".join(random.Random(n).sample(ids, min(20, len(ids)))) for n in range(1000)]

@@ -3,9 +3,19 @@
 Routes live under ``/v1`` (where clients expect them) and, for the original clone's users,
 without the prefix too; ``href`` and paging links point back at whichever was asked. Each route
 parses its parameters, calls one ``Catalog`` method and returns the object unchanged: no SQL here.
-Routes are plain ``def`` so FastAPI runs them in its threadpool (the catalog is synchronous and
-gives each thread its own cursor); they return ``JSONResponse`` themselves because the catalog's
-objects are already JSON-ready, and FastAPI's encoder would only walk them again.
+
+What a request costs beyond the catalog is kept small, since at thousands of lookups a second the
+HTTP layer, not the lookup, is what the cores spend their time on:
+
+* The routes that read the object store (SQLite point reads, a fraction of a millisecond to a few
+  milliseconds of Python that holds the GIL throughout) are ``async def`` and run on the event
+  loop: a hop to the threadpool would cost more than most lookups. Search stays a plain ``def`` in
+  the threadpool, because DuckDB releases the GIL while it works and a search can take tens of
+  milliseconds that the loop spends answering lookups.
+* Routes take the ``Request`` and read the catalog and their base URL from it, rather than
+  through FastAPI dependencies, which FastAPI solves anew on every request.
+* They return their object encoded by orjson (``responses.JSON``), unvalidated; ``response_model``
+  only documents the body in the OpenAPI document (FastAPI does not apply it to a ``Response``).
 """
 
 from __future__ import annotations
@@ -17,19 +27,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.middleware.gzip import GZipMiddleware
+from typing_extensions import TypedDict
 
 from catalog import Catalog, __version__
 from catalog.cli import default_catalog_path
 from catalog.ids import Kind, require_id
+from catalog.types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 
 from .docs import assets_version, install_offline_docs
 from .errors import ErrorResponse, install_error_handlers
 from .middleware import MAX_BODY_BYTES, MAX_QUERY_BYTES, ConditionalGet, RequestLimits, StripTrailingSlash
+from .responses import JSON
 
 API_PREFIX = "/v1"
 BASE_URL_ENV = "LOCALSPOTIFY_BASE_URL"
@@ -47,6 +59,12 @@ The Spotify Web API's catalog routes, answered offline from a localspotify catal
   {MAX_QUERY_BYTES // 1024} KB too (414).
 * Errors are `{{"error": {{"status": …, "message": …}}}}` with the matching HTTP status.
 """
+
+GZIP_MIN_BYTES = 8 * 1024
+"""Smaller bodies go uncompressed. Deflating one track (2-5 KB) took 0.4M instructions with zlib's
+set-up per stream, more than a quarter of the whole request, to save 2-3 KB that loopback or a LAN
+does not miss. Albums, batches, pages and search results (10-100 KB) are compressed, at level 1:
+half the CPU of level 5 for bodies ~20% larger."""
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Malformed id or parameter"},
@@ -91,7 +109,7 @@ def create_app(catalog: str | Path | Catalog, *, base_url: str | None = None) ->
     install_error_handlers(app)
     install_offline_docs(app)
     # Added innermost first: limits run before anything else, gzip last before the routes.
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=1)
     seed = f"{__version__} {cat.path} {cat.meta.get('built_at')} {base_url} docs {assets_version()}"
     app.add_middleware(ConditionalGet, seed=seed)
     app.add_middleware(StripTrailingSlash)
@@ -105,24 +123,24 @@ def app_from_env() -> FastAPI:
     return create_app(default_catalog_path(), base_url=os.environ.get(BASE_URL_ENV) or None)
 
 
-# -- dependencies ----------------------------------------------------------------------------
-# async so that FastAPI resolves them on the event loop, not with a threadpool hop each.
+# -- parameters ------------------------------------------------------------------------------
 
 
-async def _catalog(request: Request) -> Catalog:
+def _catalog(request: Request) -> Catalog:
     cat: Catalog = request.app.state.catalog
     return cat
 
 
-async def _base(request: Request) -> str:
+def _base(request: Request) -> str:
     """Where hrefs point: this server's root, plus ``/v1`` when the request came through it."""
     root = request.app.state.base_url or str(request.base_url).rstrip("/")
-    path = request.url.path.removeprefix(request.base_url.path.rstrip("/"))
+    # The path as the scope holds it, without the root path a proxy may have put in front:
+    # request.url would assemble a whole URL for the same answer.
+    scope = request.scope
+    path = scope["path"].removeprefix(scope.get("app_root_path", scope.get("root_path", "")).rstrip("/"))
     return root + API_PREFIX if path.startswith(API_PREFIX + "/") else root
 
 
-CatalogDep = Annotated[Catalog, Depends(_catalog)]
-Base = Annotated[str, Depends(_base)]
 Id = Annotated[str, PathParam(alias="id", description="A Spotify id (a URI or open.spotify.com link works too)")]
 Market = Annotated[
     str | None,
@@ -143,10 +161,33 @@ def _parse_ids(ids: str, kind: Kind, most: int) -> list[str]:
     return [require_id(value, kind) for value in values]
 
 
-def _found(obj: Any, kind: str, value: str) -> JSONResponse:
+def _found(obj: Any, kind: str, value: str) -> JSON:
     if obj is None:
         raise HTTPException(404, f"no {kind} with id {value!r} in the catalog")
-    return JSONResponse(obj)
+    return JSON(obj)
+
+
+# -- response bodies (for the OpenAPI document; the catalog's TypedDicts give the objects) --------
+
+
+class SeveralTracks(TypedDict):
+    tracks: list[Track | None]
+
+
+class SeveralAlbums(TypedDict):
+    albums: list[Album | None]
+
+
+class SeveralArtists(TypedDict):
+    artists: list[Artist | None]
+
+
+class TopTracks(TypedDict):
+    tracks: list[Track]
+
+
+class SeveralAudioFeatures(TypedDict):
+    audio_features: list[AudioFeatures | None]
 
 
 # -- the Web API routes ----------------------------------------------------------------------
@@ -154,75 +195,84 @@ def _found(obj: Any, kind: str, value: str) -> JSONResponse:
 api = APIRouter()
 
 
-@api.get("/tracks/{id}", summary="Get a track", tags=["tracks"], responses=NOT_FOUND)
-def get_track(cat: CatalogDep, base: Base, track_id: Id, market: Market = None) -> JSONResponse:
+@api.get("/tracks/{id}", summary="Get a track", tags=["tracks"], response_model=Track, responses=NOT_FOUND)
+async def get_track(request: Request, track_id: Id, market: Market = None) -> JSON:
     """The full track object, with its simplified album and artists."""
-    return _found(cat.track(track_id, market=market, base=base), "track", track_id)
+    return _found(_catalog(request).track(track_id, market=market, base=_base(request)), "track", track_id)
 
 
-@api.get("/tracks", summary="Get several tracks", tags=["tracks"], responses=ERRORS)
-def get_tracks(
-    cat: CatalogDep,
-    base: Base,
+@api.get("/tracks", summary="Get several tracks", tags=["tracks"], response_model=SeveralTracks, responses=ERRORS)
+async def get_tracks(
+    request: Request,
     ids: Annotated[str, _ids("Comma-separated track ids, at most 50", "5CRPGdCSOfstyTVK9Ja5EQ,0000000000000000000000")],
     market: Market = None,
-) -> JSONResponse:
+) -> JSON:
     """`{"tracks": [...]}` in the order asked, `null` for ids the catalog lacks."""
-    return JSONResponse({"tracks": cat.tracks(_parse_ids(ids, "track", 50), market=market, base=base)})
+    tracks = _catalog(request).tracks(_parse_ids(ids, "track", 50), market=market, base=_base(request))
+    return JSON({"tracks": tracks})
 
 
-@api.get("/albums/{id}", summary="Get an album", tags=["albums"], responses=NOT_FOUND)
-def get_album(cat: CatalogDep, base: Base, album_id: Id, market: Market = None) -> JSONResponse:
+@api.get("/albums/{id}", summary="Get an album", tags=["albums"], response_model=Album, responses=NOT_FOUND)
+async def get_album(request: Request, album_id: Id, market: Market = None) -> JSON:
     """The full album object; its first 50 tracks are embedded, `tracks.next` pages on."""
-    return _found(cat.album(album_id, market=market, base=base, track_limit=50), "album", album_id)
+    album = _catalog(request).album(album_id, market=market, base=_base(request), track_limit=50)
+    return _found(album, "album", album_id)
 
 
-@api.get("/albums", summary="Get several albums", tags=["albums"], responses=ERRORS)
-def get_albums(
-    cat: CatalogDep,
-    base: Base,
+@api.get("/albums", summary="Get several albums", tags=["albums"], response_model=SeveralAlbums, responses=ERRORS)
+async def get_albums(
+    request: Request,
     ids: Annotated[str, _ids("Comma-separated album ids, at most 20", "6iHuSGy6pq4tNGFV3ZVPtl")],
     market: Market = None,
-) -> JSONResponse:
+) -> JSON:
     """`{"albums": [...]}` in the order asked, `null` for ids the catalog lacks."""
-    albums = cat.albums(_parse_ids(ids, "album", 20), market=market, base=base, track_limit=50)
-    return JSONResponse({"albums": albums})
+    albums = _catalog(request).albums(_parse_ids(ids, "album", 20), market=market, base=_base(request), track_limit=50)
+    return JSON({"albums": albums})
 
 
-@api.get("/albums/{id}/tracks", summary="Get an album's tracks", tags=["albums"], responses=NOT_FOUND)
-def get_album_tracks(
-    cat: CatalogDep,
-    base: Base,
+@api.get(
+    "/albums/{id}/tracks",
+    summary="Get an album's tracks",
+    tags=["albums"],
+    response_model=Paging[SimplifiedTrack],
+    responses=NOT_FOUND,
+)
+async def get_album_tracks(
+    request: Request,
     album_id: Id,
     market: Market = None,
     limit: Annotated[int, Query(ge=1, le=50, description="Tracks per page")] = 20,
     offset: Offset = 0,
-) -> JSONResponse:
+) -> JSON:
     """One page of simplified tracks in disc and track order."""
-    page = cat.album_tracks(album_id, limit=limit, offset=offset, market=market, base=base)
+    page = _catalog(request).album_tracks(album_id, limit=limit, offset=offset, market=market, base=_base(request))
     return _found(page, "album", album_id)
 
 
-@api.get("/artists/{id}", summary="Get an artist", tags=["artists"], responses=NOT_FOUND)
-def get_artist(cat: CatalogDep, base: Base, artist_id: Id) -> JSONResponse:
+@api.get("/artists/{id}", summary="Get an artist", tags=["artists"], response_model=Artist, responses=NOT_FOUND)
+async def get_artist(request: Request, artist_id: Id) -> JSON:
     """The full artist object: genres, followers, images, popularity."""
-    return _found(cat.artist(artist_id, base=base), "artist", artist_id)
+    return _found(_catalog(request).artist(artist_id, base=_base(request)), "artist", artist_id)
 
 
-@api.get("/artists", summary="Get several artists", tags=["artists"], responses=ERRORS)
-def get_artists(
-    cat: CatalogDep,
-    base: Base,
+@api.get("/artists", summary="Get several artists", tags=["artists"], response_model=SeveralArtists, responses=ERRORS)
+async def get_artists(
+    request: Request,
     ids: Annotated[str, _ids("Comma-separated artist ids, at most 50", "0yNLKJebCb8Aueb54LYya3")],
-) -> JSONResponse:
+) -> JSON:
     """`{"artists": [...]}` in the order asked, `null` for ids the catalog lacks."""
-    return JSONResponse({"artists": cat.artists(_parse_ids(ids, "artist", 50), base=base)})
+    return JSON({"artists": _catalog(request).artists(_parse_ids(ids, "artist", 50), base=_base(request))})
 
 
-@api.get("/artists/{id}/albums", summary="Get an artist's albums", tags=["artists"], responses=NOT_FOUND)
-def get_artist_albums(
-    cat: CatalogDep,
-    base: Base,
+@api.get(
+    "/artists/{id}/albums",
+    summary="Get an artist's albums",
+    tags=["artists"],
+    response_model=Paging[SimplifiedAlbum],
+    responses=NOT_FOUND,
+)
+async def get_artist_albums(
+    request: Request,
     artist_id: Id,
     include_groups: Annotated[
         str | None, Query(description="Comma-separated: album, single, compilation, appears_on (default: all)")
@@ -230,41 +280,60 @@ def get_artist_albums(
     market: Market = None,
     limit: Annotated[int, Query(ge=1, le=50, description="Albums per page")] = 20,
     offset: Offset = 0,
-) -> JSONResponse:
+) -> JSON:
     """Albums, singles, compilations, then appears-on, newest first within each group."""
     groups = [g.strip() for g in (include_groups or "").split(",") if g.strip()] or None
-    page = cat.artist_albums(artist_id, include_groups=groups, limit=limit, offset=offset, market=market, base=base)
+    page = _catalog(request).artist_albums(
+        artist_id, include_groups=groups, limit=limit, offset=offset, market=market, base=_base(request)
+    )
     return _found(page, "artist", artist_id)
 
 
-@api.get("/artists/{id}/top-tracks", summary="Get an artist's top tracks", tags=["artists"], responses=NOT_FOUND)
-def get_artist_top_tracks(cat: CatalogDep, base: Base, artist_id: Id, market: Market = None) -> JSONResponse:
+@api.get(
+    "/artists/{id}/top-tracks",
+    summary="Get an artist's top tracks",
+    tags=["artists"],
+    response_model=TopTracks,
+    responses=NOT_FOUND,
+)
+async def get_artist_top_tracks(request: Request, artist_id: Id, market: Market = None) -> JSON:
     """`{"tracks": [...]}`: the artist's ten most popular tracks."""
-    tracks = cat.artist_top_tracks(artist_id, market=market, base=base)
+    tracks = _catalog(request).artist_top_tracks(artist_id, market=market, base=_base(request))
     return _found(None if tracks is None else {"tracks": tracks}, "artist", artist_id)
 
 
-@api.get("/audio-features/{id}", summary="Get a track's audio features", tags=["tracks"], responses=NOT_FOUND)
-def get_audio_features(cat: CatalogDep, base: Base, track_id: Id) -> JSONResponse:
+@api.get(
+    "/audio-features/{id}",
+    summary="Get a track's audio features",
+    tags=["tracks"],
+    response_model=AudioFeatures,
+    responses=NOT_FOUND,
+)
+async def get_audio_features(request: Request, track_id: Id) -> JSON:
     """Danceability, energy, tempo and the rest, as numbers."""
-    (features,) = cat.audio_features([require_id(track_id, "track")], base=base)
+    (features,) = _catalog(request).audio_features([require_id(track_id, "track")], base=_base(request))
     return _found(features, "audio features for track", track_id)
 
 
-@api.get("/audio-features", summary="Get several tracks' audio features", tags=["tracks"], responses=ERRORS)
-def get_several_audio_features(
-    cat: CatalogDep,
-    base: Base,
+@api.get(
+    "/audio-features",
+    summary="Get several tracks' audio features",
+    tags=["tracks"],
+    response_model=SeveralAudioFeatures,
+    responses=ERRORS,
+)
+async def get_several_audio_features(
+    request: Request,
     ids: Annotated[str, _ids("Comma-separated track ids, at most 100", "5CRPGdCSOfstyTVK9Ja5EQ")],
-) -> JSONResponse:
+) -> JSON:
     """`{"audio_features": [...]}` in the order asked, `null` where the catalog has none."""
-    return JSONResponse({"audio_features": cat.audio_features(_parse_ids(ids, "track", 100), base=base)})
+    features = _catalog(request).audio_features(_parse_ids(ids, "track", 100), base=_base(request))
+    return JSON({"audio_features": features})
 
 
-@api.get("/search", summary="Search", tags=["search"], responses=ERRORS)
+@api.get("/search", summary="Search", tags=["search"], response_model=SearchResults, responses=ERRORS)
 def search(
-    cat: CatalogDep,
-    base: Base,
+    request: Request,
     types: Annotated[str, Query(alias="type", description="Comma-separated: track, album, artist")],
     q: Annotated[
         str | None,
@@ -279,13 +348,13 @@ def search(
     market: Market = None,
     limit: Annotated[int, Query(ge=1, le=50, description="Results per type")] = 20,
     offset: Annotated[int, Query(ge=0, le=1000, description="Index of the first result")] = 0,
-) -> JSONResponse:
+) -> JSON:
     """One paging object per type asked (`tracks`, `albums`, `artists`), best matches first."""
     text = q if q is not None else query
     if text is None:
         raise HTTPException(400, "missing parameter q")
     kinds = [t.strip() for t in types.split(",")]
-    return JSONResponse(cat.search(text, kinds, limit=limit, offset=offset, market=market, base=base))
+    return JSON(_catalog(request).search(text, kinds, limit=limit, offset=offset, market=market, base=_base(request)))
 
 
 # -- the accounts service --------------------------------------------------------------------

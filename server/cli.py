@@ -27,7 +27,13 @@ LOOPBACK_NAMES = {"localhost"}
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--base-url", help="Public URL for hrefs when a proxy stands in front (default: the URL requested).")
-def serve(catalog_path: Path, host: str, port: int, workers: int, base_url: str | None) -> None:
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="One line per request on stdout; it costs ~0.04 ms of CPU each (a proxy in front may log already).",
+)
+def serve(catalog_path: Path, host: str, port: int, workers: int, base_url: str | None, access_log: bool) -> None:
     """Serve the catalog as the Spotify Web API (under /v1 and unprefixed) for Spotify clients.
 
     Point clients at http://HOST:PORT/v1/ and their token URL at http://HOST:PORT/api/token.
@@ -54,6 +60,7 @@ def serve(catalog_path: Path, host: str, port: int, workers: int, base_url: str 
         host=host,
         port=port,
         workers=workers,
+        access_log=access_log,
         timeout_graceful_shutdown=10,
     )
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+
+from .responses import JSON
 
 
 class ErrorDetail(BaseModel):
@@ -28,9 +29,9 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-def spotify_error(status: int, message: str) -> JSONResponse:
+def spotify_error(status: int, message: str) -> JSON:
     """A response with ``status`` and the Web API's error body; also an ASGI app on its own."""
-    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    return JSON({"error": {"status": status, "message": message}}, status_code=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -41,7 +42,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _server_error)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSON:
     assert isinstance(exc, HTTPException)
     response = spotify_error(exc.status_code, str(exc.detail))
     if exc.headers:
@@ -49,7 +50,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSON:
     assert isinstance(exc, RequestValidationError)
     return spotify_error(400, "; ".join(_describe(error) for error in exc.errors()))
 
@@ -62,10 +63,10 @@ def _describe(error: dict[str, Any]) -> str:
     return f"invalid {name}: {error['msg']}"
 
 
-async def _bad_input(request: Request, exc: Exception) -> JSONResponse:
+async def _bad_input(request: Request, exc: Exception) -> JSON:
     return spotify_error(400, str(exc))
 
 
-async def _server_error(request: Request, exc: Exception) -> JSONResponse:
+async def _server_error(request: Request, exc: Exception) -> JSON:
     # Starlette logs the traceback after this response is sent; the client learns nothing internal.
     return spotify_error(500, "internal server error")

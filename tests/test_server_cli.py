@@ -45,6 +45,7 @@ def test_public_hosts_are_warned_about(
             "host": host,
             "port": 8000,
             "workers": 1,
+            "access_log": True,
             "timeout_graceful_shutdown": 10,
         }
     ]
@@ -57,11 +58,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_workers_share_one_catalog_and_stop_gracefully(sample_catalog_path: Path) -> None:
+def run_server(catalog: Path, *options: str, requests_made: int) -> tuple[str, str]:
+    """Run ``python -m server`` with ``options``, GET Substance ``requests_made`` times once it
+    answers, stop it with Ctrl-C; return its stdout and stderr."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "server", "--catalog", str(sample_catalog_path), "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "server", "--catalog", str(catalog), "--port", str(port), *options],
         cwd=REPOSITORY_ROOT,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -78,11 +82,23 @@ def test_workers_share_one_catalog_and_stop_gracefully(sample_catalog_path: Path
                 assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
                 time.sleep(0.2)
         assert response.json()["name"] == "Substance"
-        for _ in range(20):  # spread over both workers
+        for _ in range(requests_made - 1):
             assert requests.get(url, timeout=5).status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
-        _, log = process.communicate(timeout=30)
+        out, log = process.communicate(timeout=30)
     assert process.returncode == 0, log
+    return out, log
+
+
+def test_workers_share_one_catalog_and_stop_gracefully(sample_catalog_path: Path) -> None:
+    out, log = run_server(sample_catalog_path, "--workers", "2", requests_made=21)  # spread over both workers
     assert log.count("Application startup complete") == 2
     assert log.count("Application shutdown complete") == 2
+    assert out.count(f'"GET /v1/albums/{SUBSTANCE} HTTP/1.1" 200') == 21
+
+
+def test_access_log_can_be_turned_off(sample_catalog_path: Path) -> None:
+    out, log = run_server(sample_catalog_path, "--no-access-log", requests_made=3)
+    assert "Application startup complete" in log
+    assert SUBSTANCE not in out + log
