@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,11 +51,17 @@ def write_demo_albums(cat: Catalog, folder: Path, *, count: int = _DEMO_ALBUMS, 
 
 
 def run_beets_demo(workdir: Path) -> None:
-    """Build a demo catalog, write noisy files, ``beet import -q`` them and print the result."""
+    """Build a demo catalog, write noisy files, ``beet import -q`` them and print the result.
+
+    Each run starts from an empty library: a library kept from an earlier run would skip the
+    albums as already imported and show that run's result instead.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     catalog_path = demo_catalog(workdir)
     incoming, beetsdir = workdir / "incoming", workdir / "beets"
-    beetsdir.mkdir(exist_ok=True)
+    for folder in (incoming, beetsdir, workdir / "music"):
+        shutil.rmtree(folder, ignore_errors=True)
+    beetsdir.mkdir()
     with Catalog.open(catalog_path) as cat:
         album_ids = write_demo_albums(cat, incoming)
     print(f"Wrote {len(album_ids)} albums with messy tags to {incoming}")
