@@ -34,6 +34,8 @@ import numpy as np
 
 MAGIC = b"LSPOSTINGS\n"
 _ALIGN = 64
+# Room for the header before the first array (the header names about twenty arrays).
+_HEADER_SPACE = 64 * _ALIGN
 # DuckDB returns the postings in batches of this many rows while they are written out.
 _EXPORT_BATCH = 1_000_000
 # A position whose item has no release year (no or unreadable date): outside every year range.
@@ -55,46 +57,32 @@ def postings_path(catalog_path: Path) -> Path:
 
 
 def write_postings(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    build_id: str,
-    top_rows: int,
-    arrays: Sequence[tuple[str, str, str]],
-    *,
-    progress: Callable[[str], None] | None = None,
+    con: duckdb.DuckDBPyConnection, path: Path, build_id: str, top_rows: int, arrays: Sequence[tuple[str, str, str]]
 ) -> None:
     """Write the arrays, each the one column of a DuckDB query, into a new postings file at ``path``.
 
-    ``top_rows`` is the length from which runs have a popularity-sorted copy (see TOP_ROWS).
-
-    ``arrays`` are ``(name, numpy dtype, query)``; ``progress(name)`` is called as each starts.
+    ``arrays`` are ``(name, numpy dtype, query)``; ``top_rows`` is the length from which runs have
+    a popularity-sorted copy (see TOP_ROWS).
     """
     layout: dict[str, dict[str, Any]] = {}
-    # The header's size must be known before the arrays' offsets are: lay the arrays out after a
-    # generous fixed space, sized from the queries' row counts.
-    counts = {name: con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0] for name, _, query in arrays}
-    offset = _ALIGN * 64
-    for name, dtype, _ in arrays:
-        layout[name] = {"offset": offset, "dtype": dtype, "length": counts[name]}
-        offset += _aligned(counts[name] * np.dtype(dtype).itemsize)
-    header = json.dumps({"build_id": build_id, "top_rows": top_rows, "arrays": layout}).encode()
-    if len(MAGIC) + 8 + len(header) > _ALIGN * 64:
-        raise ValueError("postings header too long")
     with open(path, "wb") as out:
-        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
+        # The arrays go after a fixed space for the header, which is written last, once their
+        # offsets and lengths are known: each query runs once.
+        offset = _HEADER_SPACE
         for name, dtype, query in arrays:
-            if progress:
-                progress(name)
-            out.seek(layout[name]["offset"])
-            written = 0
-            reader = con.sql(query).to_arrow_reader(_EXPORT_BATCH)
-            for batch in reader:
-                column = batch.column(0).to_numpy(zero_copy_only=False)
-                data = np.asarray(column, dtype=dtype)
+            out.seek(offset)
+            length = 0
+            for batch in con.sql(query).to_arrow_reader(_EXPORT_BATCH):
+                data = np.asarray(batch.column(0).to_numpy(zero_copy_only=False), dtype=dtype)
                 out.write(data.tobytes())
-                written += len(data)
-            if written != counts[name]:
-                raise RuntimeError(f"postings array {name}: wrote {written} rows, expected {counts[name]}")
+                length += len(data)
+            layout[name] = {"offset": offset, "dtype": dtype, "length": length}
+            offset += _aligned(length * np.dtype(dtype).itemsize)
+        header = json.dumps({"build_id": build_id, "top_rows": top_rows, "arrays": layout}).encode()
+        if len(MAGIC) + 8 + len(header) > _HEADER_SPACE:
+            raise ValueError("postings header too long")
+        out.seek(0)
+        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
         out.truncate(offset)
 
 
