@@ -10,9 +10,9 @@ build re-sorts every table by what it is looked up by and pre-joins what objects
 DuckDB does the heavy lifting (joins, sorts and aggregations over hundreds of millions of rows,
 spilling to disk within ``memory_limit``) in a scratch database. The object rows and their key
 indexes (id, ISRC, UPC) are then copied into the object store (:mod:`catalog.objectstore`), the
-search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → position, sorted
-by popularity) into the postings file (:mod:`catalog.postings`), and only ``meta`` goes into the
-DuckDB catalog file. Track and album rows carry their artists (id, name) already joined, so an
+search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → positions, with
+the long runs' most popular rows in ``*_top``) into the postings file (:mod:`catalog.postings`),
+and only ``meta`` goes into the DuckDB catalog file. Track and album rows carry their artists (id, name) already joined, so an
 object is assembled from one or two rows.
 
 Everything is written under temporary names that are renamed into place only when complete: an
@@ -35,7 +35,7 @@ import duckdb
 from . import objectstore, postings, schema
 from .errors import CatalogError
 from .postings import TOP_ROWS
-from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, KIND_ALBUM, KIND_ARTIST, KIND_TRACK
+from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, SEARCH_TYPES, kind_of
 from .text import MACROS, TERM_HASH
 from .version import FORMAT_VERSION, __version__
 
@@ -70,7 +70,7 @@ _POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
     ("artist.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM artists"),
     *(
         (f"{kind}.top_{column}", dtype, f"SELECT {source} FROM {kind}_top")
-        for kind in ("track", "album", "artist")
+        for kind in SEARCH_TYPES
         for column, dtype, source in (("pos", "uint32", "pos"), ("len", "uint8", "field_len"))
     ),
 ]
@@ -341,11 +341,10 @@ def _postings_statements(kind: str, top_rows: int) -> list[str]:
 
 def _ranges_of(copy: str) -> str:
     """Where each (kind, term, field) run starts in one copy of the postings, and its length."""
-    kinds = {"track": KIND_TRACK, "album": KIND_ALBUM, "artist": KIND_ARTIST}
     start = "start, count(*) AS n" if copy == "terms" else "top"
     return " UNION ALL ".join(
-        f"SELECT {number}::UTINYINT AS kind, term, field, min(rowid) AS {start} FROM {kind}_{copy} GROUP BY term, field"
-        for kind, number in kinds.items()
+        f"SELECT {kind_of(kind)}::UTINYINT AS kind, term, field, min(rowid) AS {start} FROM {kind}_{copy} GROUP BY term, field"
+        for kind in SEARCH_TYPES
     )
 
 
@@ -389,8 +388,8 @@ def build_catalog(
     started = time.monotonic()
     con = duckdb.connect()
     try:
-        # The wide tables are built in a scratch database and copied to the object store; only
-        # the search postings and meta go into the catalog file itself.
+        # The tables are built in a scratch database and copied to the object store and the
+        # postings file; only meta goes into the catalog file itself.
         con.execute(f"ATTACH {_quote(str(scratch.catalog))} AS catalog_file")
         con.execute(f"ATTACH {_quote(str(scratch.work))} AS work")
         con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")

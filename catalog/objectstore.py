@@ -260,13 +260,6 @@ class ObjectStore:
         rows = self._fetch_in(f"SELECT * FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
         return {row["pos"]: row for row in rows}
 
-    def names_at(self, table: str, positions: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-        """(name, packed artists, album_pos) of tracks, (name, packed artists, None) of albums, and
-        (name, None, None) of artists: the words a search result is checked against."""
-        columns = {"tracks": "name, artists, album_pos", "albums": "name, artists, NULL", "artists": "name, NULL, NULL"}[table]
-        rows = self._fetch_in(f"SELECT pos, {columns} FROM {table} WHERE pos IN ({{marks}})", positions)
-        return {pos: tuple(values) for pos, *values in rows}
-
     def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
         """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
         return self._fetch_dicts("SELECT * FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1])
