@@ -101,7 +101,8 @@ class Catalog:
         return json.loads(self.meta.get("dump_row_counts", "{}"))
 
     def _market_view(self, rows: Iterable[dict[str, Any]], market: str | None) -> Markets:
-        wanted = {r["markets_rowid"] for r in rows if r["markets_rowid"] is not None} - self._markets.keys()
+        # Each id tested against the cache: subtracting the cache's keys from a set would walk all of them.
+        wanted = {r["markets_rowid"] for r in rows if r["markets_rowid"] is not None and r["markets_rowid"] not in self._markets}
         if wanted:
             if len(self._markets) + len(wanted) > _MARKET_CACHE_SIZE:
                 self._markets = {}
