@@ -134,8 +134,7 @@ def search_positions(
     if restrict_to is not None:
         keep = np.isin(positions, np.asarray(restrict_to, dtype=np.int64))
         positions, score = positions[keep], score[keep]
-    popularity = postings.array(f"{search_type}.popularity")[positions].astype(np.int64)
-    best = _top(positions, score, popularity, offset + limit)
+    best = _top(positions, score, _popularity(postings, search_type, positions), offset + limit)
     return SearchPage(positions[best][offset:].tolist(), len(positions))
 
 
@@ -150,10 +149,14 @@ def _driving(postings: Postings, search_type: SearchType, runs: list[Run]) -> tu
         else:
             positions, lengths = postings.read(search_type, "all", run.start, run.count)
             if run.count > cut:
-                most_popular = _top(positions, np.zeros(len(positions)), postings.array(f"{search_type}.popularity")[positions].astype(np.int64), cut)
+                most_popular = _top(positions, np.zeros(len(positions)), _popularity(postings, search_type, positions), cut)
                 positions, lengths = positions[most_popular], lengths[most_popular]
             parts.append((positions, lengths))
     return _best_weight_per_position(np.concatenate([p for p, _ in parts]), np.concatenate([n for _, n in parts]))
+
+
+def _popularity(postings: Postings, search_type: SearchType, positions: np.ndarray) -> np.ndarray:
+    return postings.array(f"{search_type}.popularity")[positions].astype(np.int64)
 
 
 def _best_weight_per_position(positions: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -36,8 +36,7 @@ TERM_HASH = "md5_number_upper({})"
 
 
 # The same rules in Python, for query time: a DuckDB statement costs milliseconds (the regular
-# expression is compiled per statement), which adds up when a search checks hundreds of candidate
-# names.
+# expression is compiled per statement), more than the rest of a search.
 _SEPARATORS = re.compile(r"[\W_]+")
 _DROPPED = str.maketrans({"'": None, "’": None, "`": None, ".": None})
 _CREDIT_WORDS = frozenset({"feat", "ft", "featuring"})
@@ -49,13 +48,16 @@ def tokens(text: str | None) -> list[str]:
         return []
     if text.isascii():
         # Nothing to strip, and ASCII lowercases the same whole or code point by code point.
-        return [w for w in _SEPARATORS.split(text.lower().replace("&", " and ").translate(_DROPPED)) if w and w not in _CREDIT_WORDS]
-    # strip_accents first (decompose, drop every mark, recompose), then lower() code point by code
-    # point, as DuckDB does: str.lower() on a whole string would give a final sigma its own form.
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")))
-    lowered = "".join(c.lower() for c in stripped).replace("&", " and ").translate(_DROPPED)
-    return [w for w in _SEPARATORS.split(lowered) if w and w not in _CREDIT_WORDS]
+        lowered = text.lower()
+    else:
+        # strip_accents first (decompose, drop every mark, recompose), then lower() code point by
+        # code point, as DuckDB does: str.lower() on a whole string would give a final sigma its
+        # own form.
+        decomposed = unicodedata.normalize("NFD", text)
+        stripped = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")))
+        lowered = "".join(c.lower() for c in stripped)
+    words = _SEPARATORS.split(lowered.replace("&", " and ").translate(_DROPPED))
+    return [w for w in words if w and w not in _CREDIT_WORDS]
 
 
 def term_hash(term: str) -> int:
