@@ -67,8 +67,7 @@ class Enricher:
         return self._facts.get(uri) if uri else None
 
     def _look_up(self, uris: list[str]) -> None:
-        ids = [uri[len(_TRACK_URI) :] for uri in uris]
-        for uri, facts in zip(uris, self.catalog.track_facts(ids)):
+        for uri, facts in zip(uris, self.catalog.track_facts(uris)):
             self._facts[uri] = CatalogFacts.of(facts) if facts is not None else None
 
     def _resolve_names(self, plays: Iterable[Play]) -> Resolution:
