@@ -30,8 +30,9 @@ import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any, Protocol
+
+from jellyfish import levenshtein_distance
 
 from catalog import Catalog, CatalogError, parse_id
 from catalog.types import Album, SimplifiedAlbum, Track
@@ -105,7 +106,16 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     if not left or not right:
         return 0.0
-    return SequenceMatcher(None, left, right).ratio()
+    return _ratio(left, right)
+
+
+def _ratio(left: str, right: str) -> float:
+    """1 minus the edit distance per character; beets' own distance is built the same way.
+
+    A C-speed edit distance rather than ``difflib``: a 40-track album against 40 files is 1,600
+    comparisons, which took ``SequenceMatcher`` over 100 ms at the tail.
+    """
+    return 1.0 - levenshtein_distance(left, right) / max(len(left), len(right), 1)
 
 
 def _quoted(value: str, max_words: int) -> str:
@@ -196,17 +206,8 @@ def _title_match(track: FileTrack, titles: dict[str, list[float]]) -> float:
 
 
 def _best_ratio(key: str, others: Iterable[str]) -> float:
-    """The best ``SequenceMatcher`` ratio of ``key`` to any of ``others``.
-
-    The two cheap upper bounds skip most comparisons, as ``difflib.get_close_matches`` does: a
-    40-track album against 40 files is 1,600 comparisons.
-    """
-    best = 0.0
-    for other in others:
-        matcher = SequenceMatcher(None, key, other)
-        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-            best = max(best, matcher.ratio())
-    return best
+    """The best ``_ratio`` of ``key`` to any of ``others``."""
+    return max((_ratio(key, other) for other in others), default=0.0)
 
 
 def album_score(album: Album, files: FileAlbum) -> float:
@@ -430,4 +431,9 @@ def indistinguishable(albums: Sequence[Any], items: Sequence[Tagged]) -> set[str
     """
     if _values(items, "spotify_album_id", "mb_albumid", "spotify_track_id", "mb_trackid"):
         return set()
-    return {a.album_id for a in albums for b in albums if a is not b and _twins(a, b)}
+    # Only albums of one name and length can be twins; reading every field of every pair through
+    # beets' attribute dictionaries cost more than the search.
+    groups: dict[tuple[str, int], list[Any]] = {}
+    for album in albums:
+        groups.setdefault((album.album, len(album.tracks)), []).append(album)
+    return {a.album_id for group in groups.values() for a in group for b in group if a is not b and _twins(a, b)}
