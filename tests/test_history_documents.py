@@ -1,4 +1,4 @@
-"""The document model: ids, skips, local time, catalog facts, and the dashboard against the mapping."""
+"""The document model: ids, skips, local time, catalog facts (the dashboard: test_history_dashboard.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from catalog import Catalog
-from history.dashboard import NDJSON, PANELS, render_ndjson, saved_objects
 from history.documents import (
     AUDIO_FEATURES,
-    MAPPING,
     CatalogFacts,
     _exact_play_time,
     build_document,
@@ -31,7 +29,6 @@ from history.exports import Play
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
-AGGREGATABLE = {"keyword", "long", "integer", "float", "date", "boolean", "ip"}
 
 
 def play(**fields: Any) -> Play:
@@ -233,49 +230,3 @@ def test_every_document_field_is_mapped(sample_catalog: Catalog) -> None:
         user="p", zone=BERLIN, facts=facts, keep_ip=True, duplicate_of="x", source_file="f.json",
     )  # fmt: skip
     assert _leaf_paths(doc) <= set(mapped_fields())
-
-
-def test_shipped_dashboard_is_the_generated_one() -> None:
-    # Regenerate with: uv run python -m history.dashboard
-    assert NDJSON.read_text() == render_ndjson()
-
-
-def test_dashboard_saved_objects_reference_only_mapped_aggregatable_fields() -> None:
-    objects = [json.loads(line) for line in NDJSON.read_text().splitlines()]
-    by_key = {(o["type"], o["id"]) for o in objects}
-    fields = mapped_fields(MAPPING)
-    for obj in objects:
-        assert {"type", "id", "attributes", "references"} <= obj.keys()
-        for ref in obj["references"]:
-            assert (ref["type"], ref["id"]) in by_key, f"{obj['id']} references a missing {ref}"
-        if obj["type"] == "visualization":
-            state = json.loads(obj["attributes"]["visState"])
-            for agg in state["aggs"]:
-                if field := agg["params"].get("field"):
-                    assert fields.get(field) in AGGREGATABLE, f"{obj['id']}: {field} is not an aggregatable mapped field"
-            json.loads(obj["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
-    (dashboard,) = [o for o in objects if o["type"] == "dashboard"]
-    assert len(json.loads(dashboard["attributes"]["panelsJSON"])) == len(PANELS) == len(dashboard["references"])
-    (data_view,) = [o for o in objects if o["type"] == "index-pattern"]
-    assert data_view["attributes"] == {"title": "spotify-history", "timeFieldName": "@timestamp"}
-    assert len(saved_objects()) == len(objects)
-
-
-def test_install_dashboard_posts_the_ndjson_to_kibanas_import_api() -> None:
-    from history.dashboard import install_dashboard
-    from tests.stub_http import JsonHandler, StubServer
-
-    seen: dict[str, Any] = {}
-
-    class FakeKibana(JsonHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            seen.update(path=self.path, xsrf=self.headers.get("kbn-xsrf"), auth=self.headers.get("Authorization"), body=body)
-            self.send_json({"success": True, "successCount": len(saved_objects())})
-
-    with StubServer(FakeKibana) as kibana:
-        imported = install_dashboard(f"http://127.0.0.1:{kibana.port}/", api_key="KEY")
-    assert imported == len(saved_objects())
-    assert seen["path"] == "/api/saved_objects/_import?overwrite=true"
-    assert seen["xsrf"] and seen["auth"] == "ApiKey KEY"
-    assert NDJSON.read_bytes() in seen["body"]
