@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,13 @@ def synthetic_catalog(synthetic_catalog_path: Path) -> Catalog:
     cat = Catalog.open(synthetic_catalog_path)
     yield cat
     cat.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(sample_catalog_path: Path) -> Iterator[str]:
+    """Root URL of a live server over the sample catalog, e.g. ``http://127.0.0.1:41234``."""
+    from server import create_app
+    from tests.server_helpers import serve_in_thread
+
+    with serve_in_thread(create_app(sample_catalog_path)) as url:
+        yield url

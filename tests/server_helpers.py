@@ -1,7 +1,7 @@
-"""A real uvicorn server on 127.0.0.1, serving the catalog built from the real sample slice.
+"""A real uvicorn server on 127.0.0.1 for tests (the ``server_url`` fixture in conftest uses it).
 
-Test modules import the ``server_url`` fixture from here. The server runs in a thread on a
-socket bound here to a free port, so there is no race for the port and no subprocess to clean up.
+The server runs in a thread on a socket bound here to a free port, so there is no race for the
+port and no subprocess to clean up.
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from server import create_app
 
 SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
 """New Order, "Substance": 24 tracks, the first "Ceremony"."""
@@ -45,10 +42,3 @@ def serve_in_thread(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-
-
-@pytest.fixture(scope="session")
-def server_url(sample_catalog_path: Path) -> Iterator[str]:
-    """Root URL of a live server over the sample catalog, e.g. ``http://127.0.0.1:41234``."""
-    with serve_in_thread(create_app(sample_catalog_path)) as url:
-        yield url

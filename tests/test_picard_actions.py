@@ -28,7 +28,6 @@ from tests.picard_helpers import (
     save_files,
     wait_until,
 )
-from tests.server_helpers import server_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("picard") is None, reason="needs the picard extra")
 

@@ -12,7 +12,6 @@ import pytest
 
 from catalog import Catalog
 from tests.picard_helpers import CLOSED_PORT_URL, PicardSession, picard_session, wait_until  # noqa: F401
-from tests.server_helpers import server_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("picard") is None, reason="needs the picard extra")
 

@@ -16,7 +16,7 @@ import pytest
 
 from beetsplug.localspotify.audiofiles import album_file_specs, write_album_files
 from tests.beets_helpers import BeetsEnv, offline_musicbrainz, read_tags
-from tests.server_helpers import SUBSTANCE, server_url  # noqa: F401 (fixture)
+from tests.server_helpers import SUBSTANCE
 
 ASOT = "2FmeMbrSobUISc2dBWfrnD"
 """A 102-track DJ mix: the album object embeds 50 tracks, the rest come from `tracks.next`."""

@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from server import create_app
-from tests.server_helpers import server_url  # noqa: F401 (a fixture)
 
 
 class _Resources(HTMLParser):

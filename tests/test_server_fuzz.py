@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from tests.server_helpers import server_url  # noqa: F401 (a fixture)
 
 EXAMPLES_PER_OPERATION = 25
 

@@ -9,7 +9,7 @@ import requests
 from catalog import Catalog
 from server import create_app
 from server.app import GZIP_MIN_BYTES
-from tests.server_helpers import SUBSTANCE, serve_in_thread, server_url  # noqa: F401 (a fixture)
+from tests.server_helpers import SUBSTANCE, serve_in_thread
 from tests.spotify_schema import schema_exists, validate
 
 NEW_ORDER = "0yNLKJebCb8Aueb54LYya3"

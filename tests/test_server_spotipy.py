@@ -12,7 +12,7 @@ import spotipy
 from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials
 
-from tests.server_helpers import SHARED_UPC, SUBSTANCE, server_url  # noqa: F401 (a fixture)
+from tests.server_helpers import SHARED_UPC, SUBSTANCE
 from tests.spotify_schema import schema_exists, validate, validate_response
 
 pytestmark = [
