@@ -176,7 +176,8 @@ def _session() -> requests.Session:
     """A session that retries as :data:`RETRIES` says, honouring ``Retry-After`` (429, 503).
 
     spotipy builds the same from ``Spotify(retries=, status_retries=, backoff_factor=)``, but
-    with urllib3's plain ``Retry``, which would sleep through any ``Retry-After``, however long."""
+    with urllib3's plain ``Retry``, which sleeps through a ``Retry-After`` of up to six hours
+    (its ``retry_after_max``) and then retries."""
     retry = _RetryAfterAtMost(
         total=RETRIES,
         read=False,  # a read that timed out is not sent again: a slow Spotify is an unavailable one
