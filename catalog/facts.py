@@ -16,25 +16,34 @@ three records, which are made once per track of a whole listening history).
 
 Every fact equals the value the full objects give (``tests/test_track_facts.py`` compares them
 for every track of the real slice), so a caller may switch between the two freely.
+:meth:`TrackFacts.from_objects` is that rule written out: it makes the facts from Web API objects,
+the catalog's or Spotify's own (the history importer looks up online what the catalog lacks).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .ids import parse_id
 from .objects import unpack_credits
 from .objectstore import ObjectStore
 
+if TYPE_CHECKING:
+    from .types import Album, Artist, AudioFeatures, SimplifiedAlbum, Track
+
 
 class AlbumFacts(NamedTuple):
-    """A track's album: the values of the same names in ``Catalog.album``'s object."""
+    """A track's album: the values of the same names in ``Catalog.album``'s object.
+
+    ``label`` is "" and ``popularity`` None where the object has none: the catalog always has a
+    popularity, Spotify's Web API leaves it out for apps in development mode (since 2026).
+    """
 
     id: str
     name: str
     album_type: str
     label: str
-    popularity: int
+    popularity: int | None
     release_date: str
     total_tracks: int
 
@@ -72,13 +81,14 @@ class TrackFacts(NamedTuple):
     ``artist_names`` its ``artists``, in credit order; ``genres`` those of the credited artists'
     ``Catalog.artists`` objects, sorted, each once; ``album`` and ``audio_features`` as their
     classes say (``audio_features`` None where ``Catalog.audio_features`` gives None).
+    ``popularity`` is None only for objects without one (see :class:`AlbumFacts`).
     """
 
     id: str
     name: str
     duration_ms: int
     explicit: bool
-    popularity: int
+    popularity: int | None
     disc_number: int
     track_number: int
     isrc: str | None
@@ -87,6 +97,64 @@ class TrackFacts(NamedTuple):
     genres: tuple[str, ...]
     album: AlbumFacts
     audio_features: AudioFeatureFacts | None
+
+    @classmethod
+    def from_objects(
+        cls,
+        track: Track,
+        *,
+        album: Album | None = None,
+        artists: Sequence[Artist | None] = (),
+        audio_features: AudioFeatures | None = None,
+    ) -> TrackFacts:
+        """The facts of a track from its Web API objects: the definition :func:`track_facts` meets.
+
+        :param track: the full track object.
+        :param album: its album's full object, for ``label`` and ``popularity``; without it the
+            track's simplified album gives the rest (label "", popularity None).
+        :param artists: full objects of the credited artists, for ``genres``; None in place of an
+            artist that has none (Spotify answered 404), and artists left out give no genres.
+        :param audio_features: the track's audio features, None when there are none.
+
+        Pure, so anything Spotify-shaped will do::
+
+            facts = TrackFacts.from_objects(sp.track(id), album=sp.album(album_id), artists=[sp.artist(a)])
+        """
+        album_facts = _album_facts(album if album is not None else track["album"])
+        features = (
+            AudioFeatureFacts(*(audio_features[name] for name in _FEATURES))  # type: ignore[literal-required]
+            if audio_features
+            else None
+        )
+        genres = {genre for artist in artists if artist for genre in artist.get("genres") or ()}
+        credited = track["artists"]
+        return cls(
+            id=track["id"],
+            name=track["name"] or "",
+            duration_ms=int(track["duration_ms"]),
+            explicit=bool(track["explicit"]),
+            popularity=track.get("popularity"),
+            disc_number=int(track["disc_number"]),
+            track_number=int(track["track_number"]),
+            isrc=(track.get("external_ids") or {}).get("isrc") or None,
+            artist_ids=tuple(a["id"] for a in credited),
+            artist_names=tuple(a["name"] for a in credited),
+            genres=tuple(sorted(genres)),
+            album=album_facts,
+            audio_features=features,
+        )
+
+
+def _album_facts(album: Album | SimplifiedAlbum) -> AlbumFacts:
+    return AlbumFacts(
+        id=album["id"],
+        name=album["name"] or "",
+        album_type=album["album_type"],
+        label=album.get("label") or "",
+        popularity=album.get("popularity"),
+        release_date=album["release_date"],
+        total_tracks=int(album["total_tracks"] or 0),
+    )
 
 
 def track_facts(store: ObjectStore, track_ids: Sequence[str], *, audio_features: bool) -> list[TrackFacts | None]:

@@ -6,7 +6,9 @@ spotify-to-elasticsearch dashboard reads stay as they were (``@timestamp``, ``ti
 ``dayOfWeek``, ``hourOfDay``, ``spotify_metadata.popularity``, ``duration``); everything new is
 grouped (``track.*``, ``artists.*``, ``audio_features.*``, ``episode.*``, ``audiobook.*``,
 ``play.*``, ``local.*``). Album details live under ``track.album.*`` (as in Spotify's track object)
-because the legacy ``album`` field is already a keyword.
+because the legacy ``album`` field is already a keyword. ``metadata_source`` says where a
+document's names and track fields came from: the catalog, Spotify's Web API (tracks the catalog
+lacks, looked up online: ``catalog_match`` stays false) or the export alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from catalog.facts import AudioFeatureFacts, TrackFacts
 
@@ -29,6 +31,11 @@ SKIP_REASONS = frozenset({"fwdbtn", "backbtn"})
 SKIP_BELOW_MS = 30_000
 # The audio features a document carries: all the catalog has, in its order.
 AUDIO_FEATURES = AudioFeatureFacts._fields
+# Where a document's track fields came from (its metadata_source).
+MetadataSource = Literal["catalog", "spotify_web_api", "export"]
+FROM_CATALOG: MetadataSource = "catalog"
+FROM_WEB_API: MetadataSource = "spotify_web_api"
+FROM_EXPORT: MetadataSource = "export"
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -135,8 +142,9 @@ def skipped_effective(play: Play) -> bool:
     return play.ms_played < SKIP_BELOW_MS and play.reason_end != "trackdone"
 
 
-def catalog_fields(facts: TrackFacts) -> dict[str, Any]:
-    """Everything the catalog says about one track, as document fields shared by all its plays."""
+def catalog_fields(facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> dict[str, Any]:
+    """Everything the catalog (or, for ``source`` :data:`FROM_WEB_API`, Spotify's Web API) says
+    about one track, as document fields shared by all its plays."""
     album = facts.album
     fields: dict[str, Any] = {
         "title": facts.name,
@@ -145,7 +153,8 @@ def catalog_fields(facts: TrackFacts) -> dict[str, Any]:
         "explicit": facts.explicit,
         "duration": facts.duration_ms,
         "spotify_metadata": {"popularity": facts.popularity},
-        "catalog_match": True,
+        "catalog_match": source == FROM_CATALOG,
+        "metadata_source": source,
         "track": {
             "id": facts.id,
             "uri": f"spotify:track:{facts.id}",
@@ -181,6 +190,9 @@ def catalog_fields(facts: TrackFacts) -> dict[str, Any]:
 class CatalogFacts:
     """One track's :func:`catalog_fields` as JSON, encoded once: every play of the track shares it.
 
+    The facts of a track the catalog lacks, looked up on Spotify's Web API, are held the same way
+    with ``source`` :data:`FROM_WEB_API`.
+
     A history plays each track a dozen times on average; encoding the catalog half of a document
     (two thirds of its bytes) once per track instead of once per play is most of the saving. Only
     the JSON is kept: it is all a document needs, and it takes a third of the dict's memory.
@@ -188,9 +200,10 @@ class CatalogFacts:
 
     json_members: str  # the fields as JSON object members, without the braces
     duration: int | None  # the track's length, for listened_to_pct
+    source: MetadataSource = FROM_CATALOG
 
     @classmethod
-    def of(cls, facts: TrackFacts) -> CatalogFacts:
+    def of(cls, facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> CatalogFacts:
         """:func:`catalog_fields` of ``facts`` as JSON, written straight from the facts.
 
         Tens of thousands of tracks are encoded per run: writing the members in place, rather
@@ -206,20 +219,24 @@ class CatalogFacts:
         released = f',"release_date":{text(album.release_date)}' if album.release_date else ""
         if (year := album.release_year) is not None:
             released += f',"release_year":{year}'
+        # The Web API may leave popularity out (development-mode apps): null, or left out of the album.
+        popularity = facts.popularity if facts.popularity is not None else "null"
+        album_popularity = f',"popularity":{album.popularity}' if album.popularity is not None else ""
+        provenance = f'"catalog_match":{_json_bool(source == FROM_CATALOG)},"metadata_source":{text(source)}'
         members = (
             f'"title":{name},"artist":{artist_names},"album":{album_name},"explicit":{explicit},'
-            f'"duration":{facts.duration_ms},"spotify_metadata":{{"popularity":{facts.popularity}}},'
-            f'"catalog_match":true,"track":{{"id":{text(facts.id)},"uri":{text(f"spotify:track:{facts.id}")},'
+            f'"duration":{facts.duration_ms},"spotify_metadata":{{"popularity":{popularity}}},'
+            f'{provenance},"track":{{"id":{text(facts.id)},"uri":{text(f"spotify:track:{facts.id}")},'
             f'"name":{name},"isrc":{isrc},"duration_ms":{facts.duration_ms},"explicit":{explicit},'
-            f'"popularity":{facts.popularity},"disc_number":{facts.disc_number},"track_number":{facts.track_number},'
-            f'"album":{{"id":{text(album.id)},"name":{album_name}{album_type}{label},'
-            f'"popularity":{album.popularity}{released},"total_tracks":{album.total_tracks}}}}},'
+            f'"popularity":{popularity},"disc_number":{facts.disc_number},"track_number":{facts.track_number},'
+            f'"album":{{"id":{text(album.id)},"name":{album_name}{album_type}{label}'
+            f'{album_popularity}{released},"total_tracks":{album.total_tracks}}}}},'
             f'"artists":{{"id":{_json_list(facts.artist_ids)},"name":{artist_names}}},"genres":{_json_list(facts.genres)}'
         )
         if features := facts.audio_features:
             numbers = ",".join(key + _json_number(value) for key, value in zip(_FEATURE_KEYS, features) if value is not None)
             members += f',"audio_features":{{{numbers}}}'
-        return cls(members, facts.duration_ms)
+        return cls(members, facts.duration_ms, source)
 
 
 _json_text = json.encoder.encode_basestring  # the encoder's own escaping of a str (ensure_ascii=False)
@@ -254,8 +271,8 @@ def play_fields(
 ) -> dict[str, Any]:
     """The fields of a play's document that come from the export (and the run), not the catalog.
 
-    With ``matched``, the names the catalog overrides are left out, and ``duration`` (the track's
-    length) gives ``listened_to_pct``. Merge with the facts by :func:`build_document` or, already
+    With ``matched`` (the play has track facts, from the catalog or the Web API), the names the
+    facts override are left out, and ``duration`` (the track's length) gives ``listened_to_pct``. Merge with the facts by :func:`build_document` or, already
     serialized, by :func:`document_json`.
     """
     doc: dict[str, Any] = {"@timestamp": time.utc, "user": user, "content_type": play.content_type}
@@ -264,6 +281,7 @@ def play_fields(
         doc["artist"] = [play.artist_name] if play.artist_name else [play.show_name] if play.show_name else []
         doc["album"] = play.album_name or play.audiobook_title
         doc["catalog_match"] = False
+        doc["metadata_source"] = FROM_EXPORT
     doc["listened_to_ms"] = play.ms_played
     doc["skipped_effective"] = skipped_effective(play)
     doc["dayOfWeek"] = _WEEKDAYS[time.weekday - 1]
@@ -378,6 +396,7 @@ MAPPING: dict[str, Any] = {
         "artist": _text_keyword(),
         "album": _text_keyword(),
         "catalog_match": {"type": "boolean"},
+        "metadata_source": _keyword(),
         "listened_to_ms": {"type": "long"},
         "listened_to_pct": {"type": "float"},
         "skipped": {"type": "boolean"},

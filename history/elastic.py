@@ -110,6 +110,7 @@ def ensure_index(client: Elasticsearch, where: str) -> None:
     try:
         client.indices.put_index_template(name=TEMPLATE, **template_body())
         if client.indices.exists_alias(name=ALIAS):
+            _add_new_fields(client)
             return
         if client.indices.exists(index=ALIAS):
             raise IndexConflict(
@@ -121,10 +122,18 @@ def ensure_index(client: Elasticsearch, where: str) -> None:
             client.indices.create(index=INDEX, aliases={ALIAS: {"is_write_index": True}})
         else:
             client.indices.put_alias(index=INDEX, name=ALIAS, is_write_index=True)
+            _add_new_fields(client)
     except TransportError as exc:
         raise ClusterUnavailable(f"Elasticsearch at {where} does not answer ({exc}); is the URL right?") from exc
     except ApiError as exc:
         raise HistoryIndexError(f"Elasticsearch at {where} refused to set up {ALIAS}: {exc}") from exc
+
+
+def _add_new_fields(client: Elasticsearch) -> None:
+    """Put the mapping's fields into an index created before some of them existed (such as
+    ``metadata_source``): the mapping is strict, so it would reject every document carrying one.
+    Adding fields to a live index is allowed; changing one is not, and takes a new ``-v`` index."""
+    client.indices.put_mapping(index=ALIAS, dynamic=MAPPING["dynamic"], properties=MAPPING["properties"])
 
 
 @contextlib.contextmanager

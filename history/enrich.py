@@ -5,6 +5,10 @@ The catalog answers many ids per statement, so a file's distinct track ids are l
 objects), never once per play. Facts are kept across files: a track heard in every year's file is
 looked up once per run. Account-data plays carry no ids; they are resolved by artist and title
 through catalog search, once per distinct pair.
+
+With a :class:`~history.online.WebApiLookup`, the ids of a file the catalog lacks (each once)
+are then looked up on Spotify's Web API; their facts are held like the catalog's, marked as
+coming from the Web API.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from dataclasses import dataclass, field
 
 from catalog import Catalog, CatalogError
 
-from .documents import CatalogFacts
+from .documents import FROM_WEB_API, CatalogFacts
 from .exports import Play
+from .online import Lookup, WebApiLookup
 
 # Ids per catalog call: large enough that statement overhead vanishes, small enough to bound memory.
 BATCH = 5_000
@@ -28,6 +33,7 @@ class Resolution:
 
     asked: int = 0
     resolved: int = 0
+    online: Lookup | None = None  # the file's tracks the catalog lacks, looked up on the Web API
 
 
 @dataclass
@@ -40,17 +46,20 @@ class Enricher:
     """
 
     catalog: Catalog
+    online: WebApiLookup | None = None
     _facts: dict[str, CatalogFacts | None] = field(default_factory=dict)
     _names: dict[tuple[str, str], str | None] = field(default_factory=dict)  # → track URI
 
     def prepare(self, plays: Sequence[Play]) -> Resolution:
         """Look up every track of ``plays`` not seen before (and resolve id-less music plays by
-        name); afterwards :meth:`facts` answers from memory."""
+        name), then those the catalog lacks online; afterwards :meth:`facts` answers from memory."""
         resolution = self._resolve_names(plays)
         uris = {p.uri for p in plays} | set(self._names.values())
         wanted = sorted(u for u in uris - self._facts.keys() if u and u.startswith(_TRACK_URI))
         for start in range(0, len(wanted), BATCH):
             self._look_up(wanted[start : start + BATCH])
+        if self.online is not None:
+            resolution.online = self._look_up_online([u for u in wanted if self._facts[u] is None])
         return resolution
 
     @property
@@ -59,8 +68,8 @@ class Enricher:
         return len(self._facts)
 
     def facts(self, play: Play) -> CatalogFacts | None:
-        """Document fields from the catalog for this play; None when the catalog lacks its track
-        (or it is no track)."""
+        """Document fields from the catalog (or the Web API) for this play; None when neither knows
+        its track (or it is no track)."""
         uri = play.uri
         if uri is None and play.artist_name and play.track_name:  # account data: what its names resolved to
             uri = self._names.get((play.artist_name, play.track_name))
@@ -69,6 +78,15 @@ class Enricher:
     def _look_up(self, uris: list[str]) -> None:
         for uri, facts in zip(uris, self.catalog.track_facts(uris)):
             self._facts[uri] = CatalogFacts.of(facts) if facts is not None else None
+
+    def _look_up_online(self, uris: list[str]) -> Lookup:
+        assert self.online is not None
+        lookup = self.online.track_facts(uris)
+        for uri in uris:
+            facts = lookup.facts.get(uri[len(_TRACK_URI) :])
+            if facts is not None:
+                self._facts[uri] = CatalogFacts.of(facts, FROM_WEB_API)
+        return lookup
 
     def _resolve_names(self, plays: Iterable[Play]) -> Resolution:
         pairs = {

@@ -3,7 +3,10 @@
 A file is handled whole before the next: read (streaming), enrich with one batched catalog lookup,
 turn into documents, index, and move to ``processed/`` only when the cluster acknowledged every one
 of its documents and the file was read to its end. While one file is being indexed the next is
-read and enriched on a worker thread, so the cluster and the catalog work at the same time. Ids
+read and enriched on a worker thread, so the cluster and the catalog work at the same time.
+Tracks the catalog lacks are looked up on Spotify's Web API when credentials are given
+(history/online.py); wrong ones stop the run before anything is indexed, a Spotify that does
+not answer only costs those plays their enrichment, with one warning. Ids
 are deterministic, so a run stopped anywhere is finished by running the same command again: the
 unmoved files are indexed again, overwriting what was there.
 """
@@ -26,10 +29,11 @@ from elasticsearch import Elasticsearch
 from catalog import Catalog
 
 from .dashboard import install_dashboard
-from .documents import document_id, document_json, duplicate_key, play_fields, play_time
+from .documents import FROM_CATALOG, document_id, document_json, duplicate_key, play_fields, play_time
 from .elastic import ALIAS, ClusterUnavailable, Connection, bulk_loading, connect, ensure_index, index_documents
 from .enrich import Enricher
 from .exports import ExportFormat, Play, RecordProblem, export_format, read_export
+from .online import Lookup, WebApiLookup, WebApiSettings
 
 PROCESSED = "processed"
 ACCOUNT_DATA_WARNING = (
@@ -37,6 +41,11 @@ ACCOUNT_DATA_WARNING = (
     "or shuffle/offline flags: plays are matched to the catalog by artist and title, and skips are "
     "guessed from the length. Request the 'Extended streaming history' at "
     "https://www.spotify.com/account/privacy/ for the full picture."
+)
+SPOTIFY_STOPPED_WARNING = (
+    "No more lookups on Spotify's Web API in this run ({why}). Plays of the tracks the catalog lacks are indexed "
+    "with the export's names from here on; once Spotify answers again, move the files back from "
+    "processed/ and run the same command: their documents are updated in place (answers so far are cached)."
 )
 
 Echo = Callable[[str], None]
@@ -78,6 +87,8 @@ class FileReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     matched: int = 0
+    resolved_online: int = 0  # plays whose facts came from the Web API
+    online: Lookup | None = None  # the file's tracks the catalog lacks, looked up online
     by_content_type: dict[str, int] = field(default_factory=dict)
     problems: list[RecordProblem] = field(default_factory=list)
     resolved_names: tuple[int, int] = (0, 0)  # (resolved, asked) for account-data plays
@@ -96,8 +107,11 @@ class FileReport:
         parts = [
             f"{self.path.name}: {self.plays:,} plays",
             f"{self.matched:,} matched in the catalog",
+            f"{self.resolved_online:,} resolved online" if self.online is not None else "",
             ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.by_content_type.items())),
         ]
+        if self.online is not None and self.online.asked:
+            parts.append(online_summary(self.online))
         if self.resolved_names[1]:
             parts.append(f"{self.resolved_names[0]:,} of {self.resolved_names[1]:,} artist/title pairs resolved")
         if self.exact_duplicates or self.near_duplicates:
@@ -107,6 +121,17 @@ class FileReport:
         return "; ".join(p for p in parts if p) + rate
 
 
+def online_summary(lookup: Lookup) -> str:
+    """``2 of 5 tracks the catalog lacks found online (1 unknown to Spotify, 2 not looked up; 4
+    requests, 1 track from the cache)``; in a dry run the tracks not looked up "would be"."""
+    found = f"{len(lookup.facts):,} of {lookup.asked:,} tracks the catalog lacks found online"
+    rest = [f"{lookup.unknown:,} unknown to Spotify" if lookup.unknown else ""]
+    if lookup.pending:
+        rest.append(f"{lookup.pending:,} would be looked up" if lookup.dry_run else f"{lookup.pending:,} not looked up")
+    rest.append(f"{lookup.requests:,} requests, {lookup.from_cache:,} tracks from the cache")
+    return f"{found} ({', '.join(r for r in rest if r)})"
+
+
 @dataclass
 class ImportSummary:
     files: list[FileReport] = field(default_factory=list)
@@ -114,6 +139,22 @@ class ImportSummary:
     @property
     def indexed(self) -> int:
         return sum(f.indexed for f in self.files)
+
+    @property
+    def online(self) -> Lookup | None:
+        """The run's Web API lookups added up; None when none were made."""
+        lookups = [f.online for f in self.files if f.online is not None]
+        if not lookups:
+            return None
+        total = Lookup(dry_run=lookups[0].dry_run)
+        for lookup in lookups:
+            total.facts.update(lookup.facts)
+            total.asked += lookup.asked
+            total.unknown += lookup.unknown
+            total.pending += lookup.pending
+            total.from_cache += lookup.from_cache
+            total.requests += lookup.requests
+        return total
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -141,10 +182,12 @@ def export_files(folder: Path) -> tuple[list[tuple[Path, ExportFormat]], list[Pa
 class Importer:
     """Imports export files for one user; holds the run-wide caches (catalog facts, duplicates)."""
 
-    def __init__(self, catalog: Catalog, options: ImportOptions, *, echo: Echo = print) -> None:
+    def __init__(
+        self, catalog: Catalog, options: ImportOptions, *, echo: Echo = print, online: WebApiLookup | None = None
+    ) -> None:
         self.options = options
         self.echo = echo
-        self.enricher = Enricher(catalog)
+        self.enricher = Enricher(catalog, online)
         self._emitted: set[str] = set()
         # (user, ts, content) → id of the first play seen, to flag the export's near-repeats.
         self._first_of: dict[tuple[Any, ...], str] = {}
@@ -162,6 +205,7 @@ class Importer:
         resolution = self.enricher.prepare(plays)
         report.plays = len(plays)
         report.resolved_names = (resolution.resolved, resolution.asked)
+        report.online = resolution.online
         report.seconds = time.perf_counter() - started
         return plays, report
 
@@ -191,7 +235,11 @@ class Importer:
             duplicate_of = first if first != doc_id else None
             report.near_duplicates += duplicate_of is not None
             facts = facts_of(play)
-            report.matched += facts is not None
+            if facts is not None:
+                if facts.source == FROM_CATALOG:
+                    report.matched += 1
+                else:
+                    report.resolved_online += 1
             counts[play.content_type] = counts.get(play.content_type, 0) + 1
             report.documents += 1
             fields = play_fields(
@@ -251,6 +299,8 @@ def run_import(
         summary.files.append(report)
         for problem in report.problems:
             echo(f"unreadable: {problem}")
+        if report.online is not None and report.online.failure:
+            echo("warning: " + SPOTIFY_STOPPED_WARNING.format(why=report.online.failure))
         if client is None:
             if documents:
                 doc_id, doc = documents[0]
@@ -311,22 +361,36 @@ def import_folder(
     kibana_url: str | None = None,
     echo: Echo = print,
     on_chunk: Callable[[Path, int], None] | None = None,
+    online: WebApiSettings | None = None,
 ) -> ImportSummary:
     """The whole job behind ``localspotify history`` and ``beet spotifyhistory``.
 
     ``connection=None`` is a dry run. With ``kibana_url`` the dashboard is imported after the plays.
+    With ``online``, tracks the catalog lacks are looked up on Spotify's Web API; a dry run asks
+    nothing and only reads the answers cached by earlier runs (it counts what it would look up).
 
+    :raises BadCredentials: when Spotify refuses ``online``'s credentials; nothing is indexed then.
     :raises HistoryIndexError: when the cluster cannot be set up.
     :raises ImportStopped: when it stops answering mid-run.
     :raises RuntimeError: when Kibana refuses the dashboard.
     """
-    importer = Importer(catalog, options, echo=echo)
+    lookup = _web_api_lookup(online, dry_run=connection is None, echo=echo) if online else None
+    try:
+        importer = Importer(catalog, options, echo=echo, online=lookup)
+        if connection is None:
+            summary = run_import(folder, importer, client=None)
+        else:
+            client = connect(connection)
+            ensure_index(client, connection.where)
+            with bulk_loading(client, connection.where):
+                summary = run_import(folder, importer, client=client, where=connection.where, on_chunk=on_chunk)
+    finally:
+        if lookup is not None:
+            lookup.close()
+    if lookup is not None and (total := summary.online) is not None:
+        echo(f"Spotify Web API: {online_summary(total)}")
     if connection is None:
-        return run_import(folder, importer, client=None)
-    client = connect(connection)
-    ensure_index(client, connection.where)
-    with bulk_loading(client, connection.where):
-        summary = run_import(folder, importer, client=client, where=connection.where, on_chunk=on_chunk)
+        return summary
     echo(f"{summary.indexed:,} documents indexed into {ALIAS} at {connection.where}")
     if kibana_url:
         count = install_dashboard(
@@ -334,3 +398,25 @@ def import_folder(
         )
         echo(f"dashboard installed in Kibana at {kibana_url} ({count} saved objects)")
     return summary
+
+
+def _web_api_lookup(settings: WebApiSettings, *, dry_run: bool, echo: Echo) -> WebApiLookup:
+    """The lookup of tracks the catalog lacks, its credentials checked (except in a dry run, which
+    asks Spotify nothing).
+
+    :raises BadCredentials: when Spotify refuses them.
+    """
+    lookup = WebApiLookup(settings, offline=dry_run)
+    if dry_run:
+        echo(f"Spotify Web API: dry run, nothing is asked; answers cached in {settings.cache_dir} are used")
+        return lookup
+    try:
+        why = lookup.check()
+    except BaseException:
+        lookup.close()
+        raise
+    if why:
+        echo("warning: " + SPOTIFY_STOPPED_WARNING.format(why=why))
+    else:
+        echo(f"Spotify Web API: tracks the catalog lacks are looked up online (answers cached in {settings.cache_dir})")
+    return lookup

@@ -14,6 +14,7 @@ import pytest
 from catalog import Catalog
 from history.documents import (
     AUDIO_FEATURES,
+    FROM_WEB_API,
     CatalogFacts,
     _exact_play_time,
     build_document,
@@ -105,7 +106,7 @@ def test_local_time_fields_follow_the_zone_including_summer_time() -> None:
 
 def test_unmatched_play_keeps_what_the_export_says() -> None:
     doc = build_document(play(ip="192.0.2.1"), user="philipp", zone=BERLIN, facts=None)
-    assert doc["catalog_match"] is False
+    assert (doc["catalog_match"], doc["metadata_source"]) == (False, "export")
     assert (doc["title"], doc["artist"], doc["album"]) == ("Ceremony", ["New Order"], "Substance")
     assert "listened_to_pct" not in doc and "ip" not in doc
     assert build_document(play(ip="192.0.2.1"), user="p", zone=BERLIN, facts=None, keep_ip=True)["ip"] == "192.0.2.1"
@@ -119,7 +120,7 @@ def test_catalog_facts_fill_the_legacy_and_grouped_fields(sample_catalog: Catalo
     (facts,) = sample_catalog.track_facts([track["id"]])
     assert facts is not None
     doc = build_document(play(ms_played=10_000_000), user="philipp", zone=BERLIN, facts=catalog_fields(facts))
-    assert doc["catalog_match"] is True
+    assert (doc["catalog_match"], doc["metadata_source"]) == (True, "catalog")
     assert doc["listened_to_pct"] == 1.0  # clipped
     assert doc["spotify_metadata"] == {"popularity": track["popularity"]}
     assert doc["duration"] == track["duration_ms"]
@@ -137,6 +138,19 @@ def test_catalog_facts_fill_the_legacy_and_grouped_fields(sample_catalog: Catalo
     assert doc["audio_features"] == {name: features[name] for name in AUDIO_FEATURES}  # type: ignore[literal-required]
 
 
+def test_facts_looked_up_online_say_so_and_are_no_catalog_match(sample_catalog: Catalog) -> None:
+    # A track the catalog lacks, resolved through Spotify's Web API: its facts fill the document
+    # as the catalog's would, but the document must not claim the catalog knew it.
+    (facts,) = sample_catalog.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])
+    assert facts is not None
+    online = facts._replace(popularity=None, audio_features=None, album=facts.album._replace(popularity=None))
+    doc = build_document(play(), user="p", zone=BERLIN, facts=catalog_fields(online, FROM_WEB_API))
+    assert (doc["catalog_match"], doc["metadata_source"]) == (False, "spotify_web_api")
+    assert (doc["title"], doc["track"]["isrc"], doc["listened_to_pct"]) == ("Ceremony", "GBAAP0000867", 120_000 / facts.duration_ms)
+    assert doc["spotify_metadata"] == {"popularity": None} and "popularity" not in doc["track"]["album"]
+    assert CatalogFacts.of(online, FROM_WEB_API).source == FROM_WEB_API
+
+
 def test_facts_json_is_the_catalog_fields_of_every_sample_track(sample_catalog: Catalog, sample_dir: Path) -> None:
     # CatalogFacts.of writes the JSON itself, for speed; catalog_fields is the readable reference.
     ids = pq.read_table(sample_dir / "tracks.parquet", columns=["id"]).column("id").to_pylist()
@@ -152,11 +166,15 @@ def test_facts_json_is_the_catalog_fields_of_every_sample_track(sample_catalog: 
         ceremony._replace(
             audio_features=ceremony.audio_features._replace(tempo=float("nan"), loudness=float("-inf"), key=None),
         ),
+        ceremony._replace(popularity=None, album=ceremony.album._replace(popularity=None)),  # a development-mode app's
     ]  # fmt: skip
     for facts in tracks + odd:
         encoded = CatalogFacts.of(facts)
         assert encoded.json_members == json.dumps(catalog_fields(facts), ensure_ascii=False, separators=(",", ":"))[1:-1]
         assert encoded.duration == facts.duration_ms
+    for facts in odd:
+        online = CatalogFacts.of(facts, FROM_WEB_API).json_members
+        assert online == json.dumps(catalog_fields(facts, FROM_WEB_API), ensure_ascii=False, separators=(",", ":"))[1:-1]
 
 
 def test_empty_catalog_values_are_left_out_of_documents(sample_catalog: Catalog) -> None:

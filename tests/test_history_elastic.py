@@ -206,6 +206,19 @@ def test_existing_concrete_index_of_the_old_importer_is_reported(es: Elasticsear
         ensure_index(es, search_engine.url)
 
 
+def test_an_index_made_before_a_field_existed_gets_it(es: Elasticsearch, search_engine: SearchEngine) -> None:
+    # metadata_source came after spotify-history-v1 did; the mapping is strict, so an index of an
+    # earlier version would reject every new document unless the field is added to it.
+    from history.documents import MAPPING
+
+    older = {**MAPPING, "properties": {k: v for k, v in MAPPING["properties"].items() if k != "metadata_source"}}
+    es.indices.create(index=INDEX, mappings=older, aliases={ALIAS: {"is_write_index": True}})
+    ensure_index(es, search_engine.url)
+    assert es.indices.get_mapping(index=INDEX)[INDEX]["mappings"]["properties"]["metadata_source"]["type"] == "keyword"
+    es.index(index=ALIAS, id="x", document={"metadata_source": "export"}, refresh=True)
+    assert count(es, term={"metadata_source": "export"}) == 1
+
+
 def test_track_play_counts_come_from_the_index(
     es: Elasticsearch, search_engine: SearchEngine, sample_catalog: Catalog, substance: list, tmp_path: Path
 ) -> None:

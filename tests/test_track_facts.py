@@ -93,6 +93,47 @@ def test_facts_of_every_sample_track_equal_the_full_objects(sample_catalog: Cata
     assert len({id(f.album) for f in facts if f}) == 21
 
 
+def test_facts_made_from_the_catalogs_objects_equal_its_facts(sample_catalog: Catalog, sample_dir: Path) -> None:
+    # TrackFacts.from_objects is how the history importer makes facts of Spotify's own answers
+    # for tracks the catalog lacks; on the catalog's objects it must give what track_facts reads.
+    ids = dump_track_ids(sample_dir)
+    tracks = [t for t in sample_catalog.tracks(ids) if t is not None]
+    album_ids = sorted({t["album"]["id"] for t in tracks})
+    albums = dict(zip(album_ids, sample_catalog.albums(album_ids, track_limit=0)))
+    artist_ids = sorted({a["id"] for t in tracks for a in t["artists"]})
+    artists = dict(zip(artist_ids, sample_catalog.artists(artist_ids)))
+    features = dict(zip(ids, sample_catalog.audio_features(ids)))
+    made = [
+        TrackFacts.from_objects(
+            track,
+            album=albums[track["album"]["id"]],
+            artists=[artists[a["id"]] for a in track["artists"]],
+            audio_features=features[track["id"]],
+        )
+        for track in tracks
+    ]
+    assert len(made) == 393
+    assert_same_facts(made, sample_catalog.track_facts(ids))  # type: ignore[arg-type]
+
+
+def test_facts_from_a_track_alone_take_its_simplified_album(sample_catalog: Catalog) -> None:
+    # What a development-mode app gets from Spotify since 2026: no popularity, no label; and no
+    # album or artist objects when they were not asked for.
+    track = sample_catalog.track(SUBSTANCE_CEREMONY)
+    assert track is not None
+    del track["popularity"]  # type: ignore[misc]
+    facts = TrackFacts.from_objects(track)
+    assert (facts.name, facts.artist_names, facts.isrc, facts.popularity) == ("Ceremony", ("New Order",), "GBAAP0000867", None)
+    assert facts.album == AlbumFacts(
+        id=track["album"]["id"], name="Substance", album_type=track["album"]["album_type"], label="", popularity=None,
+        release_date=track["album"]["release_date"], total_tracks=track["album"]["total_tracks"],
+    )  # fmt: skip
+    assert facts.genres == () and facts.audio_features is None
+    # An artist Spotify answered 404 for gives no genres; the others still do.
+    artist = sample_catalog.artist(track["artists"][0]["id"])
+    assert TrackFacts.from_objects(track, artists=[None, artist]).genres == tuple(sorted(artist["genres"]))  # type: ignore[index]
+
+
 def test_facts_of_a_known_track(sample_catalog: Catalog) -> None:
     (facts,) = sample_catalog.track_facts([f"spotify:track:{SUBSTANCE_CEREMONY}"])
     assert facts is not None

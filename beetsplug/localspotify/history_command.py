@@ -4,10 +4,15 @@ The same job as ``localspotify history`` (see history/importer.py), with its opt
 from the ``localspotify.history`` section of the beets config, and one thing only beets can do:
 ``--update-library`` writes ``play_count``, ``skip_count`` and ``last_played`` (the fields beets'
 lastimport and mpdstats use) to library items, from the totals in the index.
+
+Options win over the config, which wins over the environment where there is one: the Spotify
+app's id and secret fall back to spotipy's ``$SPOTIPY_CLIENT_ID``/``$SPOTIPY_CLIENT_SECRET`` (or
+``$SPOTIFY_CLIENT_ID``/``$SPOTIFY_CLIENT_SECRET``), as ``localspotify history`` does.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +46,19 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "timezone": None,
     "keep_ip": False,
     "kibana_url": None,
+    "spotify_client_id": None,
+    "spotify_client_secret": None,
+    "spotify_cache": None,
+    "spotify_api_url": None,
+    "spotify_token_url": None,
 }
-SECRETS = ("es_api_key", "es_password")
+SECRETS = ("es_api_key", "es_password", "spotify_client_secret")
+# Settings read from the environment when neither an option nor the config gives them; the same
+# names as ``localspotify history`` reads (history/cli.py).
+ENVIRONMENT = {
+    "spotify_client_id": ("SPOTIPY_CLIENT_ID", "SPOTIFY_CLIENT_ID"),
+    "spotify_client_secret": ("SPOTIPY_CLIENT_SECRET", "SPOTIFY_CLIENT_SECRET"),
+}
 
 
 class HistoryOpts(Protocol):
@@ -59,6 +75,11 @@ class HistoryOpts(Protocol):
     install_dashboard: bool
     kibana_url: str | None
     update_library: bool
+    spotify_client_id: str | None
+    spotify_client_secret: str | None
+    spotify_cache: str | None
+    spotify_api_url: str | None
+    spotify_token_url: str | None
 
 
 def spotifyhistory_command(plugin: LocalSpotifyPlugin) -> ui.Subcommand:
@@ -83,21 +104,32 @@ def spotifyhistory_command(plugin: LocalSpotifyPlugin) -> ui.Subcommand:
     add("--kibana-url", help="Kibana URL for --install-dashboard")
     add("--update-library", action="store_true", default=False,
         help="write play_count, skip_count and last_played to library items (default: no)")  # fmt: skip
+    add("--spotify-client-id",
+        help="look up tracks the catalog lacks on Spotify's Web API as this app (default: $SPOTIPY_CLIENT_ID)")
+    add("--spotify-client-secret", help="the app's secret (default: $SPOTIPY_CLIENT_SECRET)")
+    add("--spotify-cache", help="folder keeping Web API answers (default: ~/.cache/localspotify/web-api)")
+    add("--spotify-api-url", help="Web API root, for a proxy or localspotify's server (default: Spotify's)")
+    add("--spotify-token-url", help="token endpoint to go with it (default: Spotify's)")  # fmt: skip
     command.func = lambda lib, opts, args: run_spotifyhistory(plugin, lib, opts, args)
     return command
 
 
 def _setting(plugin: LocalSpotifyPlugin, opts: HistoryOpts, name: str) -> Any:
     value = getattr(opts, name)
-    return value if value is not None else plugin.config["history"][name].get()
+    if value is None:
+        value = plugin.config["history"][name].get()
+    if value is None:
+        value = next((os.environ[env] for env in ENVIRONMENT.get(name, ()) if os.environ.get(env)), None)
+    return value
 
 
 def run_spotifyhistory(plugin: LocalSpotifyPlugin, lib: Library, opts: HistoryOpts, args: list[str]) -> None:
     # Imported here so that the rest of the plugin works without the Elasticsearch client.
     try:
-        from history.cli import connection_from_options
+        from history.cli import connection_from_options, web_api_from_options
         from history.elastic import HistoryIndexError, connect, track_play_counts
         from history.importer import ImportOptions, ImportStopped, import_folder, local_zone, zone_named
+        from history.online import WebApiError
     except ImportError as exc:
         raise UserError(f"spotifyhistory needs {exc.name}: install localspotify's history extra") from exc
     if len(args) != 1 or not Path(args[0]).is_dir():
@@ -109,6 +141,11 @@ def run_spotifyhistory(plugin: LocalSpotifyPlugin, lib: Library, opts: HistoryOp
             es_url=settings["es_url"], es_cloud_id=settings["es_cloud_id"], es_api_key=settings["es_api_key"],
             es_user=settings["es_user"], es_password=settings["es_password"], ca_certs=settings["ca_certs"],
             dry_run=opts.dry_run,
+        )  # fmt: skip
+        online = web_api_from_options(
+            client_id=settings["spotify_client_id"], client_secret=settings["spotify_client_secret"],
+            cache_dir=settings["spotify_cache"], api_url=settings["spotify_api_url"],
+            token_url=settings["spotify_token_url"],
         )  # fmt: skip
     except ValueError as exc:
         raise UserError(f"spotifyhistory: {exc}") from exc
@@ -123,11 +160,12 @@ def run_spotifyhistory(plugin: LocalSpotifyPlugin, lib: Library, opts: HistoryOp
             connection=connection,
             kibana_url=settings["kibana_url"] if opts.install_dashboard and connection else None,
             echo=ui.print_,
+            online=online,
         )
         if opts.update_library and connection is not None:
             updated = update_library(lib, track_play_counts(connect(connection), user))
             ui.print_(f"play counts written to {updated} library item(s)")
-    except (HistoryIndexError, ImportStopped, RuntimeError) as exc:
+    except (HistoryIndexError, ImportStopped, WebApiError, RuntimeError) as exc:
         raise UserError(f"spotifyhistory: {exc}") from exc
 
 
