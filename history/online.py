@@ -137,10 +137,8 @@ class AnswerCache:
         try:
             text = (self.folder / kind / f"{object_id}.json").read_text(encoding="utf-8")
             return True, json.loads(text)
-        except FileNotFoundError:
-            return False, None
         except (OSError, ValueError):
-            return False, None  # an unreadable entry is asked for again and rewritten
+            return False, None  # not cached; an unreadable entry is asked for again and rewritten
 
     def put(self, kind: str, object_id: str, answer: dict[str, Any] | None) -> None:
         path = self.folder / kind / f"{object_id}.json"
