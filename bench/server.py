@@ -11,7 +11,8 @@ over the dump's raw parquet files.
 Ids come from ``--ids-from`` (any parquet file with an ``id`` column, e.g. the dump's
 ``tracks.parquet``), else the dump's ``tracks.parquet``, else search results from the catalog.
 Prints a markdown table per scenario: requests/s, p50/p99 latency, the CPU time per request of
-the server and of the load generator (both share the machine's cores), and the load average.
+the server and of the load generator (both share the machine's cores), the load average, and the
+share of CPU time the hypervisor stole for other virtual machines during the scenario.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class Result:
     """The load generator's CPU time per request: what it took from the cores the server runs on."""
     load: float
     """The 1-minute load average at the end, this benchmark's own processes included."""
+    steal: float
+    """Share of the machine's CPU time the hypervisor gave to other machines during the scenario."""
 
     def row(self) -> str:
         ordered = sorted(self.latencies_ms) or [float("nan")]
@@ -69,7 +72,8 @@ class Result:
         rate = self.requests / self.seconds
         return (
             f"| {self.scenario} | {self.requests:,} | {rate:,.0f} | {statistics.median(ordered):.2f} "
-            f"| {p99:.2f} | {self.server_cpu_ms:.2f} | {self.client_cpu_ms:.2f} | {self.load:.1f} | {self.errors} |"
+            f"| {p99:.2f} | {self.server_cpu_ms:.2f} | {self.client_cpu_ms:.2f} | {self.load:.1f} | {self.steal:.0%} "
+            f"| {self.errors} |"
         )
 
 
@@ -171,13 +175,15 @@ def measure(
     expect: int = 200,
 ) -> Result:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        cpu_before = cpu_seconds(server.pid)
+        cpu_before, machine_before = cpu_seconds(server.pid), machine_times()
         sent, requests, errors, latencies, client_cpu = pool.submit(
             generate_load, port, paths, expect, args.concurrency, args.seconds, args.warmup
         ).result()
         cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1)
+        machine = [after - before for before, after in zip(machine_before, machine_times())]
     result = Result(
-        scenario, requests, errors, args.seconds, latencies, cpu_ms, client_cpu * 1000 / max(sent, 1), os.getloadavg()[0]
+        scenario, requests, errors, args.seconds, latencies, cpu_ms, client_cpu * 1000 / max(sent, 1),
+        os.getloadavg()[0], machine[_STEAL] / max(sum(machine), 1),
     )
     print(result.row(), flush=True)
     return result
@@ -194,6 +200,19 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
     own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+# Fields of /proc/stat's "cpu" line: user nice system idle iowait irq softirq steal guest guest_nice.
+_STEAL = 7
+
+
+def machine_times() -> list[int]:
+    """The whole machine's CPU time so far by kind, in clock ticks (Linux ``/proc/stat``).
+
+    Steal time is what a virtual machine's hypervisor gave to other machines while this one
+    had work: on a shared host it moves every figure here, whatever the benchmark does."""
+    with open("/proc/stat") as stat:
+        return [int(value) for value in stat.readline().split()[1:9]]
 
 
 # -- servers -----------------------------------------------------------------------------------
@@ -327,8 +346,8 @@ def main() -> None:
         f"{len(ids):,} ids, {len(queries):,} queries; {args.workers} workers, {args.concurrency} connections, "
         f"{args.seconds:g} s per scenario, {os.cpu_count()} CPUs\n"
     )
-    print("| scenario | requests | requests/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req | load | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| scenario | requests | requests/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req | load | steal | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
     by_id = [f"/v1/tracks/{quote(i)}" for i in ids]
     batches = [",".join(random.Random(n).sample(ids, min(20, len(ids)))) for n in range(1000)]
