@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,15 @@ def synthetic_catalog(synthetic_catalog_path: Path) -> Catalog:
     cat = Catalog.open(synthetic_catalog_path)
     yield cat
     cat.close()
+
+
+@pytest.fixture(scope="session")
+def substance(sample_catalog: Catalog) -> list[dict[str, Any]]:
+    """The 24 full track objects of New Order's "Substance" as the real slice has them, in order."""
+    album = sample_catalog.album("6iHuSGy6pq4tNGFV3ZVPtl")
+    assert album is not None
+    tracks = sample_catalog.tracks([t["id"] for t in album["tracks"]["items"]])
+    return [t for t in tracks if t is not None]
 
 
 @pytest.fixture(scope="session")

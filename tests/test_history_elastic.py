@@ -36,16 +36,7 @@ from tests.history_helpers import (
 
 __all__ = ["search_engine"]  # the session fixture, imported to be found by pytest
 
-SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture(scope="module")
-def substance(sample_catalog: Catalog) -> list[dict[str, Any]]:
-    album = sample_catalog.album(SUBSTANCE)
-    assert album is not None
-    tracks = sample_catalog.tracks([t["id"] for t in album["tracks"]["items"]])
-    return [t for t in tracks if t is not None]
 
 
 @pytest.fixture

@@ -140,15 +140,6 @@ def catalog_without_them(catalog_without_them_path: Path) -> Iterator[Catalog]:
     cat.close()
 
 
-@pytest.fixture(scope="module")
-def substance(sample_catalog: Catalog) -> list[dict[str, Any]]:
-    """The 24 tracks of New Order's "Substance" as the real slice has them."""
-    album = sample_catalog.album(SUBSTANCE)
-    assert album is not None
-    tracks = sample_catalog.tracks([t["id"] for t in album["tracks"]["items"]])
-    return [t for t in tracks if t is not None]
-
-
 def write_history(folder: Path, tracks: list[dict[str, Any]]) -> None:
     """Two plays of each track, one of a track Spotify does not know, one podcast episode."""
     plays = [track_record(START + minutes(4 * n), 200_000, tracks[n % len(tracks)]) for n in range(2 * len(tracks))]
