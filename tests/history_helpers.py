@@ -24,7 +24,10 @@ from typing import Any
 
 import pytest
 
+from elasticsearch import Elasticsearch
+
 from catalog.fixtures import REPOSITORY_ROOT
+from history.elastic import ALIAS, TEMPLATE
 
 START_SCRIPT = REPOSITORY_ROOT.parent / "shared" / "search-engine" / "start-os.sh"
 STARTUP_SECONDS = 90
@@ -91,6 +94,16 @@ def search_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchEn
     engine.start()
     yield engine
     engine.stop()
+
+
+@pytest.fixture
+def es(search_engine: SearchEngine) -> Iterator[Elasticsearch]:
+    """A client of the shared engine, which holds none of the importer's indices or templates yet."""
+    client = Elasticsearch(search_engine.url, request_timeout=30)
+    client.indices.delete(index=f"{ALIAS}*", allow_no_indices=True, ignore_unavailable=True)
+    client.options(ignore_status=404).indices.delete_index_template(name=TEMPLATE)
+    yield client
+    client.close()
 
 
 # -- export files -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ home folder.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,12 @@ from elasticsearch import Elasticsearch
 
 from catalog import Catalog
 from history.cli import history
-from history.elastic import ALIAS, INDEX, TEMPLATE, Connection, IndexConflict, ensure_index, track_play_counts
+from history.elastic import ALIAS, INDEX, Connection, IndexConflict, ensure_index, track_play_counts
 from history.importer import PROCESSED, ImportOptions, ImportStopped, import_folder
 from tests.history_helpers import (
     START,
     SearchEngine,
+    es,
     extended_record,
     minutes,
     require_java,
@@ -34,18 +34,9 @@ from tests.history_helpers import (
     write_json,
 )
 
-__all__ = ["search_engine"]  # the session fixture, imported to be found by pytest
+__all__ = ["es", "search_engine"]  # fixtures, imported to be found by pytest
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-def es(search_engine: SearchEngine) -> Iterator[Elasticsearch]:
-    client = Elasticsearch(search_engine.url, request_timeout=30)
-    client.indices.delete(index=f"{ALIAS}*", allow_no_indices=True, ignore_unavailable=True)
-    client.options(ignore_status=404).indices.delete_index_template(name=TEMPLATE)
-    yield client
-    client.close()
 
 
 def write_exports(folder: Path, tracks: list[dict[str, Any]]) -> dict[str, int]:

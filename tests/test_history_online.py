@@ -28,13 +28,23 @@ from elasticsearch import Elasticsearch
 from catalog import Catalog
 from catalog.fixtures import build_synthetic_catalog
 from history.cli import history
-from history.elastic import ALIAS, TEMPLATE, Connection
+from history.elastic import ALIAS, Connection
 from history.importer import PROCESSED, ImportOptions, Importer, import_folder, run_import
 from history.online import WebApiLookup, WebApiSettings
-from tests.history_helpers import START, SearchEngine, extended_record, free_port, minutes, search_engine, track_record, write_json
+from tests.history_helpers import (
+    START,
+    SearchEngine,
+    es,
+    extended_record,
+    free_port,
+    minutes,
+    search_engine,
+    track_record,
+    write_json,
+)
 from tests.stub_http import JsonHandler, StubServer
 
-__all__ = ["search_engine"]  # a session fixture, imported to be found by pytest
+__all__ = ["es", "search_engine"]  # fixtures, imported to be found by pytest
 
 CLIENT_ID, CLIENT_SECRET = "local-app", "local-secret"
 TOKEN = "stand-in-token"
@@ -321,15 +331,6 @@ def test_beet_spotifyhistory_takes_the_credentials_from_its_config(
 
 
 # -- into the search engine ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def es(search_engine: SearchEngine) -> Iterator[Elasticsearch]:
-    client = Elasticsearch(search_engine.url, request_timeout=30)
-    client.indices.delete(index=f"{ALIAS}*", allow_no_indices=True, ignore_unavailable=True)
-    client.options(ignore_status=404).indices.delete_index_template(name=TEMPLATE)
-    yield client
-    client.close()
 
 
 def count(es: Elasticsearch, **query: Any) -> int:
