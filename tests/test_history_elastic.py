@@ -7,6 +7,7 @@ home folder.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +21,8 @@ from elasticsearch import Elasticsearch
 from catalog import Catalog
 from history.cli import history
 from history.elastic import ALIAS, INDEX, Connection, IndexConflict, ensure_index, track_play_counts
-from history.importer import PROCESSED, ImportOptions, ImportStopped, import_folder
+from history.enrich import Enricher
+from history.importer import PROCESSED, ImportOptions, ImportStopped, collector_paused, import_folder
 from tests.history_helpers import (
     START,
     SearchEngine,
@@ -222,6 +224,35 @@ def test_cli_dry_run_touches_nothing(sample_catalog_path: Path, substance: list,
     assert "would index 48 documents (dry run)" in result.output
     assert "first document" in result.output
     assert not (tmp_path / PROCESSED).exists()
+
+
+def test_the_collector_pauses_while_files_are_prepared_and_comes_back_after(
+    sample_catalog_path: Path, substance: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collector_during_enrichment: list[bool] = []
+    enrich = Enricher.prepare
+
+    def watched(self: Enricher, plays: Any) -> Any:
+        collector_during_enrichment.append(gc.isenabled())
+        return enrich(self, plays)
+
+    monkeypatch.setattr(Enricher, "prepare", watched)
+    write_exports(tmp_path, substance)
+    result = CliRunner().invoke(history, [str(tmp_path), "--catalog", str(sample_catalog_path), "--dry-run", "--timezone", "UTC"])
+    assert result.exit_code == 0, result.output
+    assert collector_during_enrichment and not any(collector_during_enrichment)
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector_paused():
+        assert not gc.isenabled()
+        raise KeyError("a file that failed to prepare")
+    assert gc.isenabled()
+    gc.disable()  # a caller's choice is left as it was
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_cli_indexes_with_url_from_environment(
