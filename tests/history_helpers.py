@@ -168,7 +168,11 @@ def minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
 
 
-def signal_engine(engine: SearchEngine) -> None:
-    """SIGTERM the engine without waiting (used from inside a bulk callback)."""
+def kill_engine(engine: SearchEngine) -> None:
+    """SIGKILL the engine without waiting (used from inside a bulk callback).
+
+    Not SIGTERM: a graceful shutdown finishes the requests already sent, and on a slow machine it
+    took long enough for every remaining bulk request of the run to be acknowledged.
+    """
     assert engine.process is not None
-    os.kill(engine.process.pid, signal.SIGTERM)
+    os.kill(engine.process.pid, signal.SIGKILL)

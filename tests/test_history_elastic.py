@@ -28,10 +28,10 @@ from tests.history_helpers import (
     SearchEngine,
     es,
     extended_record,
+    kill_engine,
     minutes,
     require_java,
     search_engine,
-    signal_engine,
     track_record,
     write_json,
 )
@@ -289,7 +289,7 @@ def test_engine_killed_mid_run_then_rerun_finishes_with_exact_count(
 
     def kill_during_second_file(path: Path, done: int) -> None:
         if path.name.endswith("_1.json") and done >= 1000:
-            signal_engine(engine)
+            kill_engine(engine)
 
     engine.start()
     try:
