@@ -398,7 +398,7 @@ def import_folder(
     :raises ImportStopped: when it stops answering mid-run.
     :raises RuntimeError: when Kibana refuses the dashboard.
     """
-    lookup = _web_api_lookup(online, dry_run=connection is None, echo=echo) if online else None
+    lookup = _web_api_lookup(online, catalog, dry_run=connection is None, echo=echo) if online else None
     try:
         importer = Importer(catalog, options, echo=echo, online=lookup)
         if connection is None:
@@ -424,13 +424,13 @@ def import_folder(
     return summary
 
 
-def _web_api_lookup(settings: WebApiSettings, *, dry_run: bool, echo: Echo) -> WebApiLookup:
+def _web_api_lookup(settings: WebApiSettings, catalog: Catalog, *, dry_run: bool, echo: Echo) -> WebApiLookup:
     """The lookup of tracks the catalog lacks, its credentials checked (except in a dry run, which
     asks Spotify nothing).
 
     :raises BadCredentials: when Spotify refuses them.
     """
-    lookup = WebApiLookup(settings, offline=dry_run)
+    lookup = WebApiLookup(settings, offline=dry_run, catalog=catalog)
     if dry_run:
         echo(f"Spotify Web API: dry run, nothing is asked; answers cached in {settings.cache_dir} are used")
         return lookup

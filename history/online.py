@@ -12,12 +12,14 @@ What is asked, one id at a time (Spotify took the batch endpoints from developme
 - ``GET /tracks/{id}``: names, artists, ISRC, length, numbers, the album's name, type, release
   date and size. Always.
 - ``GET /albums/{id}``: the label and the album's popularity. Once per album: the tracks of one
-  album share it.
+  album share it. Not asked when the local catalog has the album.
 - ``GET /artists/{id}``: genres, which the dashboard's top-genres panel reads. Once per artist.
+  Not asked when the local catalog has the artist: a new release by an artist the dump knows is
+  the usual track the catalog lacks.
 - Not audio features: apps made since 2024-11 get 403 there.
 
 So a new track costs one to three requests (more for several artists) the first time, and just
-the track's when its album and artists were seen before.
+the track's when its album and artists were seen before or are in the catalog.
 
 Rate limits: urllib3 retries a 429 or 5xx answer, waiting what ``Retry-After`` says. A wait
 longer than :data:`MAX_RETRY_AFTER` (Spotify asks for hours when an app overran its quota), or a
@@ -43,7 +45,7 @@ from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
-from catalog import TrackFacts, parse_id
+from catalog import Catalog, TrackFacts, parse_id
 
 DEFAULT_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_TOKEN_URL = "https://accounts.spotify.com/api/token"
@@ -197,6 +199,7 @@ class WebApiLookup:
 
     ``offline=True`` (a dry run) answers from the cache only and counts the rest as pending.
     After Spotify stops answering, :attr:`failure` says why and nothing more is asked this run.
+    With a ``catalog``, albums and artists it has are taken from it instead of asked for.
 
     Example::
 
@@ -206,9 +209,10 @@ class WebApiLookup:
         found.facts["5CRPGdCSOfstyTVK9Ja5EQ"].name      # 'Ceremony'
     """
 
-    def __init__(self, settings: WebApiSettings, *, offline: bool = False) -> None:
+    def __init__(self, settings: WebApiSettings, *, offline: bool = False, catalog: Catalog | None = None) -> None:
         self.settings = settings
         self.offline = offline
+        self.catalog = catalog
         self.failure: str | None = None
         self.requests = 0
         self.cache = AnswerCache(settings.cache_dir)
@@ -282,9 +286,18 @@ class WebApiLookup:
         track = self._answer("tracks", track_id)
         if track is None:
             return None
-        album = self._answer("albums", track["album"]["id"])
-        artists = [self._answer("artists", artist["id"]) for artist in track["artists"] if artist.get("id")]
+        album = self._known_album(track["album"]["id"])
+        artists = [self._known_artist(artist["id"]) for artist in track["artists"] if artist.get("id")]
         return TrackFacts.from_objects(track, album=album, artists=artists)  # type: ignore[arg-type]
+
+    def _known_album(self, album_id: str) -> dict[str, Any] | None:
+        # One embedded track is enough: facts read none of them.
+        album = self.catalog.albums([album_id], track_limit=1)[0] if self.catalog is not None else None
+        return album if album is not None else self._answer("albums", album_id)  # type: ignore[return-value]
+
+    def _known_artist(self, artist_id: str) -> dict[str, Any] | None:
+        artist = self.catalog.artists([artist_id])[0] if self.catalog is not None else None
+        return artist if artist is not None else self._answer("artists", artist_id)  # type: ignore[return-value]
 
     def _answer(self, kind: str, object_id: str) -> dict[str, Any] | None:
         """Spotify's object of ``kind`` (``tracks``, ``albums``, ``artists``), None for a 404.

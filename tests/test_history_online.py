@@ -187,6 +187,18 @@ def test_tracks_the_catalog_lacks_get_the_facts_the_catalog_would_give(
     lookup.close()
 
 
+def test_albums_and_artists_the_catalog_has_are_not_asked_for(
+    spotify: SpotifyStandIn, sample_catalog: Catalog, substance: list, tmp_path: Path
+) -> None:
+    # The usual track the catalog lacks: a new one on an album and by artists it knows.
+    lookup = WebApiLookup(spotify.settings(tmp_path / "cache"), catalog=sample_catalog)
+    ids = [t["id"] for t in substance]
+    found = lookup.track_facts(ids)
+    assert spotify.seen == [f"/v1/tracks/{i}" for i in ids]
+    assert [found.facts[i] for i in ids] == [f._replace(audio_features=None) for f in sample_catalog.track_facts(ids)]
+    lookup.close()
+
+
 def test_a_second_run_asks_spotify_nothing(spotify: SpotifyStandIn, substance: list, tmp_path: Path) -> None:
     ids = [t["id"] for t in substance] + [UNKNOWN]
     first = WebApiLookup(spotify.settings(tmp_path / "cache"))
