@@ -266,10 +266,11 @@ def collector_paused() -> Iterator[None]:
     Preparing a file makes hundreds of thousands of objects (plays, facts, documents) that live
     until the file is indexed, and none of them is in a reference cycle: a full collection after
     a whole run finds nothing to free. The collector still walks every live object each time its
-    allocation counters trip, and with its default thresholds that was a third of the importer's
-    CPU (bench/history.py, 250,000 plays: parse, enrich and documents 11.6 CPU seconds paused,
-    15.7-17.8 not). Reference counting frees everything as before; a cycle made meanwhile waits
-    for the collector's next run. Process-wide: files are prepared one at a time, on one thread.
+    allocation counters trip: about a fifth of the importer's CPU with its default thresholds
+    (bench/history.py, 250,000 plays: parse, enrich and documents took 15.8-16.5 CPU seconds
+    paused, 19.3-19.7 not, in alternating runs). Reference counting frees everything as before;
+    a cycle made meanwhile waits for the collector's next run. Process-wide: files are prepared
+    one at a time, on one thread.
     """
     was_enabled = gc.isenabled()
     gc.disable()

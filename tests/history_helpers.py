@@ -171,8 +171,8 @@ def minutes(n: int) -> timedelta:
 def kill_engine(engine: SearchEngine) -> None:
     """SIGKILL the engine without waiting (used from inside a bulk callback).
 
-    Not SIGTERM: a graceful shutdown finishes the requests already sent, and on a slow machine it
-    took long enough for every remaining bulk request of the run to be acknowledged.
+    Not SIGTERM: a graceful shutdown may finish the requests already sent, so whether the run is
+    interrupted would depend on how long the shutdown takes.
     """
     assert engine.process is not None
     os.kill(engine.process.pid, signal.SIGKILL)
