@@ -321,6 +321,29 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     return steps
 
 
+# What each step costs, in µs per row of the dump table it grows with, measured in a 10M-track
+# build on 2 cores (docs/benchmarks.md). Progress and ETA weigh the steps by them: weighing every
+# row alike, the ETA of that build said 2 min 15 s with 7 min 23 s to go.
+_STEP_COSTS: dict[str, float] = {
+    "markets": 1.0, "artists": 6.6, "album artists": 0.6, "album order": 0.6, "track artists": 1.3,
+    "tracks": 3.3, "albums": 18.7, "artist albums": 3.0, "track search terms": 8.4,
+    "album and artist search terms": 5.1, "audio features": 1.8,
+}  # fmt: skip
+# The object store's copies: (the dump table each grows with, µs per row).
+_STORE_COSTS: dict[str, tuple[str, float]] = {
+    "markets": ("available_markets", 1.0), "artists": ("artists", 5.0), "artist_ids": ("artists", 3.3),
+    "albums": ("albums", 12.0), "album_ids": ("albums", 2.8), "upcs": ("albums", 3.4), "tracks": ("tracks", 6.5),
+    "track_ids": ("tracks", 3.2), "isrcs": ("tracks", 3.4), "artist_albums": ("artist_albums", 3.3),
+    "term_runs": ("tracks", 0.1), "artist_top_tracks": ("artists", 3.3),
+    "audio_features": ("track_audio_features", 4.5),
+}  # fmt: skip
+_POSTINGS_COST = 0.6  # per track
+
+
+def _cost(counts: dict[str, int], table: str, micros_per_row: float) -> float:
+    return max(counts.get(table, 0), 1) * micros_per_row
+
+
 def _postings_statements(kind: str, top_rows: int) -> list[str]:
     """From ``{kind}_term_rows`` (pos, field, term, field_len, popularity): every term's run in
     position order (``{kind}_terms``), and the ``top_rows`` most popular rows of the longer runs in
@@ -411,9 +434,9 @@ def build_catalog(
             )
         steps = _steps(has_features, options.top_rows)
         exports = objectstore.table_names(has_features)
-        weights = [max(counts.get(weigh, 1), 1) for _, weigh, _ in steps]
-        weights += [max(counts.get(objectstore.WEIGHED_BY[name], 1), 1) for name in exports]
-        weights.append(max(counts["tracks"], 1))
+        weights = [_cost(counts, weigh, _STEP_COSTS[title]) for title, weigh, _ in steps]
+        weights += [_cost(counts, *_STORE_COSTS[name]) for name in exports]
+        weights.append(_cost(counts, "tracks", _POSTINGS_COST))
         step_count = len(weights)
 
         def report(title: str, number: int) -> None:

@@ -130,14 +130,6 @@ _AUDIO_FEATURES_TABLE = (
 )
 
 
-# The dump table whose row count weighs each object table's copy in the build's progress.
-WEIGHED_BY = {
-    "markets": "available_markets", "artists": "artists", "artist_ids": "artists", "albums": "albums",
-    "album_ids": "albums", "upcs": "albums", "tracks": "tracks", "track_ids": "tracks", "isrcs": "tracks",
-    "artist_albums": "artist_albums", "term_runs": "tracks", "artist_top_tracks": "artists", "audio_features": "track_audio_features",
-}  # fmt: skip
-
-
 def table_names(has_audio_features: bool) -> list[str]:
     return [name for name, _, _ in _tables(has_audio_features)]
 
