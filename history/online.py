@@ -150,6 +150,16 @@ class AnswerCache:
         aside.replace(path)
 
 
+def cache_folder(settings: WebApiSettings) -> Path:
+    """Where the answers of ``settings.api_url`` are kept: Spotify's in the cache folder itself,
+    another API's (a proxy, localspotify's own server) in ``other-apis/<host>`` inside it, so
+    that neither is ever taken for the other."""
+    host = urlsplit(settings.api_url).netloc
+    if host == urlsplit(DEFAULT_API_URL).netloc:
+        return settings.cache_dir
+    return settings.cache_dir / "other-apis" / (host.replace(":", "_") or "unnamed")
+
+
 class _RetryAfterAtMost(Retry):
     """urllib3's retries, except that a ``Retry-After`` longer than :data:`MAX_RETRY_AFTER` ends
     them at once, as if none were left (``MaxRetryError``, which spotipy turns into a
@@ -215,7 +225,7 @@ class WebApiLookup:
         self.catalog = catalog
         self.failure: str | None = None
         self.requests = 0
-        self.cache = AnswerCache(settings.cache_dir)
+        self.cache = AnswerCache(cache_folder(settings))
         self._session = _session()
         self._auth = SpotifyClientCredentials(
             client_id=settings.client_id,

@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +31,7 @@ from catalog.fixtures import build_synthetic_catalog
 from history.cli import history
 from history.elastic import ALIAS, Connection
 from history.importer import PROCESSED, ImportOptions, Importer, import_folder, run_import
-from history.online import WebApiLookup, WebApiSettings
+from history.online import WebApiLookup, WebApiSettings, cache_folder
 from tests.history_helpers import (
     START,
     SearchEngine,
@@ -212,11 +213,26 @@ def test_a_second_run_asks_spotify_nothing(spotify: SpotifyStandIn, substance: l
     assert again.facts == resolved
 
 
+def test_answers_of_another_api_are_cached_apart(spotify: SpotifyStandIn, server_url: str, substance: list, tmp_path: Path) -> None:
+    ceremony = substance[0]["id"]
+    WebApiLookup(spotify.settings(tmp_path / "cache")).track_facts([ceremony])
+    other = SpotifyStandIn(server_url)  # another host (port): a proxy, or the real Spotify
+    try:
+        lookup = WebApiLookup(other.settings(tmp_path / "cache"))
+        assert lookup.track_facts([ceremony]).requests > 0
+        assert other.seen[0] == f"/v1/tracks/{ceremony}"
+    finally:
+        other.close()
+    assert lookup.cache.folder == tmp_path / "cache" / "other-apis" / urlsplit(other.url).netloc.replace(":", "_")
+    spotify_settings = WebApiSettings(CLIENT_ID, CLIENT_SECRET, cache_dir=tmp_path / "cache")
+    assert cache_folder(spotify_settings) == tmp_path / "cache"  # Spotify's own answers stay where they were
+
+
 def test_ids_spotify_does_not_know_are_cached_as_misses(spotify: SpotifyStandIn, tmp_path: Path) -> None:
     lookup = WebApiLookup(spotify.settings(tmp_path / "cache"))
     assert lookup.track_facts([UNKNOWN]).unknown == 1
     assert spotify.seen == [f"/v1/tracks/{UNKNOWN}"]
-    assert (tmp_path / "cache" / "tracks" / f"{UNKNOWN}.json").read_text() == "null"
+    assert (lookup.cache.folder / "tracks" / f"{UNKNOWN}.json").read_text() == "null"
     assert lookup.track_facts([UNKNOWN]).unknown == 1
     assert spotify.seen == [f"/v1/tracks/{UNKNOWN}"]
 
