@@ -46,6 +46,7 @@ import httptools  # noqa: E402  (the server extra's HTTP parser, here parsing th
 import uvloop  # noqa: E402
 
 from catalog import Catalog  # noqa: E402
+from steal import machine_times, steal_share  # noqa: E402  (bench/steal.py, beside this script)
 
 SAMPLE_WORDS = ["a", "the", "love", "you", "me", "de", "la", "my", "in", "night", "remix", "live", "i", "on", "feat"]
 
@@ -180,10 +181,10 @@ def measure(
             generate_load, port, paths, expect, args.concurrency, args.seconds, args.warmup
         ).result()
         cpu_ms = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(sent, 1)
-        machine = [after - before for before, after in zip(machine_before, machine_times())]
+        steal = steal_share(machine_before, machine_times())
     result = Result(
         scenario, requests, errors, args.seconds, latencies, cpu_ms, client_cpu * 1000 / max(sent, 1),
-        os.getloadavg()[0], machine[_STEAL] / max(sum(machine), 1),
+        os.getloadavg()[0], steal,
     )
     print(result.row(), flush=True)
     return result
@@ -200,19 +201,6 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
     own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return own + sum(cpu_seconds(int(child)) for child in children)
-
-
-# Fields of /proc/stat's "cpu" line: user nice system idle iowait irq softirq steal guest guest_nice.
-_STEAL = 7
-
-
-def machine_times() -> list[int]:
-    """The whole machine's CPU time so far by kind, in clock ticks (Linux ``/proc/stat``).
-
-    Steal time is what a virtual machine's hypervisor gave to other machines while this one
-    had work: on a shared host it moves every figure here, whatever the benchmark does."""
-    with open("/proc/stat") as stat:
-        return [int(value) for value in stat.readline().split()[1:9]]
 
 
 # -- servers -----------------------------------------------------------------------------------
