@@ -296,18 +296,18 @@ class WebApiLookup:
         track = self._answer("tracks", track_id)
         if track is None:
             return None
-        album = self._known_album(track["album"]["id"])
-        artists = [self._known_artist(artist["id"]) for artist in track["artists"] if artist.get("id")]
+        album = self._object("albums", track["album"]["id"])
+        artists = [self._object("artists", artist["id"]) for artist in track["artists"] if artist.get("id")]
         return TrackFacts.from_objects(track, album=album, artists=artists)  # type: ignore[arg-type]
 
-    def _known_album(self, album_id: str) -> dict[str, Any] | None:
-        # One embedded track is enough: facts read none of them.
-        album = self.catalog.albums([album_id], track_limit=1)[0] if self.catalog is not None else None
-        return album if album is not None else self._answer("albums", album_id)  # type: ignore[return-value]
-
-    def _known_artist(self, artist_id: str) -> dict[str, Any] | None:
-        artist = self.catalog.artists([artist_id])[0] if self.catalog is not None else None
-        return artist if artist is not None else self._answer("artists", artist_id)  # type: ignore[return-value]
+    def _object(self, kind: str, object_id: str) -> dict[str, Any] | None:
+        """The catalog's object of ``kind`` (``albums``, ``artists``) when it has it, else :meth:`_answer`."""
+        if self.catalog is not None:
+            # One embedded track is enough for an album: facts read none of them.
+            local = self.catalog.albums([object_id], track_limit=1) if kind == "albums" else self.catalog.artists([object_id])
+            if local[0] is not None:
+                return local[0]  # type: ignore[return-value]
+        return self._answer(kind, object_id)
 
     def _answer(self, kind: str, object_id: str) -> dict[str, Any] | None:
         """Spotify's object of ``kind`` (``tracks``, ``albums``, ``artists``), None for a 404.
