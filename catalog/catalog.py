@@ -37,6 +37,7 @@ Companion = TypeVar("Companion", ObjectStore, Postings)
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
+_GENRE_CACHE_SIZE = 200_000  # artists; ~40 MB
 
 
 class Catalog:
@@ -53,6 +54,7 @@ class Catalog:
         self.path = path
         self.meta = meta
         self._markets: dict[int, tuple[str, ...]] = {}
+        self._genres: dict[str, tuple[str, ...]] = {}  # by artist id, for track_facts
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -189,7 +191,9 @@ class Catalog:
         >>> cat.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])[0].album.label  # doctest: +SKIP
         'Rhino'
         """
-        return facts.track_facts(self._store, track_ids, audio_features=self.has_audio_features)
+        if len(self._genres) > _GENRE_CACHE_SIZE:
+            self._genres = {}
+        return facts.track_facts(self._store, track_ids, audio_features=self.has_audio_features, genres=self._genres)
 
     # -- albums ----------------------------------------------------------------------------
 

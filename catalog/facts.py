@@ -157,15 +157,25 @@ def _album_facts(album: Album | SimplifiedAlbum) -> AlbumFacts:
     )
 
 
-def track_facts(store: ObjectStore, track_ids: Sequence[str], *, audio_features: bool) -> list[TrackFacts | None]:
+def track_facts(
+    store: ObjectStore, track_ids: Sequence[str], *, audio_features: bool, genres: dict[str, tuple[str, ...]]
+) -> list[TrackFacts | None]:
     """The facts of each track in ``track_ids`` (ids, URIs or links), in the order asked; None in
     place of ids the catalog lacks and of invalid ones. ``audio_features`` says whether the catalog
-    was built with them (the store has no table for them otherwise)."""
+    was built with them (the store has no table for them otherwise).
+
+    ``genres`` holds artists' genres by id, from earlier calls: artists found there are not read
+    again, and those read are added (with () for artists the catalog lacks).
+    """
     ids = [parse_id(t, "track") for t in track_ids]
     positions = store.positions("track_ids", "id", (i for i in ids if i))
     rows = store.track_fact_rows((pos for _, pos in positions), _FEATURES if audio_features else ())
     credits = {row[0]: unpack_credits(row[9]) for row in rows}
-    genres = store.artist_genres({artist_id for artists in credits.values() for artist_id in artists})
+    # A bulk reader meets the same artists again and again: each is read once while it is remembered.
+    unknown = {artist_id for artists in credits.values() for artist_id in artists if artist_id not in genres}
+    if unknown:
+        found = store.artist_genres(unknown)
+        genres.update((artist_id, found.get(artist_id, ())) for artist_id in unknown)
     albums: dict[int, AlbumFacts] = {}
     by_pos: dict[int, TrackFacts] = {}
     # Runs once per track of a whole listening history: plain unpacking, no helper calls, and few

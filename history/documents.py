@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal, NamedTuple
 
-from catalog.facts import AudioFeatureFacts, TrackFacts
+from catalog.facts import AlbumFacts, AudioFeatureFacts, TrackFacts
 
 from .exports import Play
 
@@ -210,18 +210,13 @@ class CatalogFacts:
         than building nested dicts for the encoder to walk, saves about a third. Tests hold the
         two equal for every track of the real slice.
         """
-        text, album = _json_text, facts.album
-        name, album_name = text(facts.name), text(album.name)
-        artist_names, explicit = _json_list(facts.artist_names), _json_bool(facts.explicit)
+        text = _json_text
+        name, explicit = text(facts.name), _json_bool(facts.explicit)
+        album_name, album = _album_json(facts.album)
+        artist_names, artists = _artists_json(facts.artist_ids, facts.artist_names, facts.genres)
         isrc = text(facts.isrc) if facts.isrc is not None else "null"
-        album_type = f',"type":{text(album.album_type)}' if album.album_type is not None else ""
-        label = f',"label":{text(album.label)}' if album.label else ""
-        released = f',"release_date":{text(album.release_date)}' if album.release_date else ""
-        if (year := album.release_year) is not None:
-            released += f',"release_year":{year}'
         # The Web API may leave popularity out (development-mode apps): null, or left out of the album.
         popularity = facts.popularity if facts.popularity is not None else "null"
-        album_popularity = f',"popularity":{album.popularity}' if album.popularity is not None else ""
         provenance = f'"catalog_match":{_json_bool(source == FROM_CATALOG)},"metadata_source":{text(source)}'
         members = (
             f'"title":{name},"artist":{artist_names},"album":{album_name},"explicit":{explicit},'
@@ -229,19 +224,51 @@ class CatalogFacts:
             f'{provenance},"track":{{"id":{text(facts.id)},"uri":{text(f"spotify:track:{facts.id}")},'
             f'"name":{name},"isrc":{isrc},"duration_ms":{facts.duration_ms},"explicit":{explicit},'
             f'"popularity":{popularity},"disc_number":{facts.disc_number},"track_number":{facts.track_number},'
-            f'"album":{{"id":{text(album.id)},"name":{album_name}{album_type}{label}'
-            f'{album_popularity}{released},"total_tracks":{album.total_tracks}}}}},'
-            f'"artists":{{"id":{_json_list(facts.artist_ids)},"name":{artist_names}}},"genres":{_json_list(facts.genres)}'
+            f'"album":{album}}},{artists}'
         )
         if features := facts.audio_features:
-            numbers = ",".join(key + _json_number(value) for key, value in zip(_FEATURE_KEYS, features) if value is not None)
-            members += f',"audio_features":{{{numbers}}}'
+            members += f',"audio_features":{{{_features_json(features)}}}'
         return cls(members, facts.duration_ms, source)
 
 
 _json_text = json.encoder.encode_basestring  # the encoder's own escaping of a str (ensure_ascii=False)
 _INFINITY = float("inf")
 _FEATURE_KEYS = tuple(f"{_json_text(name)}:" for name in AUDIO_FEATURES)
+_FEATURES_TEMPLATE = ",".join(f"{key}%r" for key in _FEATURE_KEYS)  # repr() of numbers, as the encoder writes them
+
+
+# An album's tracks, and the tracks of one credit, come in runs: their JSON is written once per run.
+@functools.lru_cache(maxsize=4096)
+def _album_json(album: AlbumFacts) -> tuple[str, str]:
+    """The album's name, and its ``track.album`` object, as JSON."""
+    text = _json_text
+    name = text(album.name)
+    album_type = f',"type":{text(album.album_type)}' if album.album_type is not None else ""
+    label = f',"label":{text(album.label)}' if album.label else ""
+    released = f',"release_date":{text(album.release_date)}' if album.release_date else ""
+    if (year := album.release_year) is not None:
+        released += f',"release_year":{year}'
+    popularity = f',"popularity":{album.popularity}' if album.popularity is not None else ""
+    return name, (
+        f'{{"id":{text(album.id)},"name":{name}{album_type}{label}{popularity}{released},'
+        f'"total_tracks":{album.total_tracks}}}'
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _artists_json(ids: tuple[str, ...], names: tuple[str, ...], genres: tuple[str, ...]) -> tuple[str, str]:
+    """The artists' names, and the ``artists`` and ``genres`` members, as JSON."""
+    names_json = _json_list(names)
+    return names_json, f'"artists":{{"id":{_json_list(ids)},"name":{names_json}}},"genres":{_json_list(genres)}'
+
+
+def _features_json(features: AudioFeatureFacts) -> str:
+    """The audio features as JSON object members, those the catalog lacks left out."""
+    # The usual row, all values present and finite (a NaN or an infinity makes the sum one too), in
+    # one formatting call; the encoder's own spelling of other values.
+    if None not in features and -_INFINITY < sum(features) < _INFINITY:
+        return _FEATURES_TEMPLATE % features
+    return ",".join(key + _json_number(value) for key, value in zip(_FEATURE_KEYS, features) if value is not None)
 
 
 def _json_list(values: Sequence[str]) -> str:

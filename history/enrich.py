@@ -76,7 +76,8 @@ class Enricher:
         return self._facts.get(uri) if uri else None
 
     def _look_up(self, uris: list[str]) -> None:
-        for uri, facts in zip(uris, self.catalog.track_facts(uris)):
+        # Bare ids: the catalog takes URIs too, but reads a bare id faster.
+        for uri, facts in zip(uris, self.catalog.track_facts([uri[len(_TRACK_URI) :] for uri in uris])):
             self._facts[uri] = CatalogFacts.of(facts) if facts is not None else None
 
     def _look_up_online(self, uris: list[str]) -> Lookup:

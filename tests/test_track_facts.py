@@ -93,6 +93,20 @@ def test_facts_of_every_sample_track_equal_the_full_objects(sample_catalog: Cata
     assert len({id(f.album) for f in facts if f}) == 21
 
 
+def test_artists_genres_are_read_once_per_catalog(sample_catalog_path: Path, sample_dir: Path) -> None:
+    # A listening history asks for the same artists file after file: their genres are remembered.
+    statements: list[str] = []
+    with Catalog.open(sample_catalog_path, tracer=lambda source, sql, params, seconds: statements.append(sql)) as cat:
+        ids = dump_track_ids(sample_dir)
+        first = cat.track_facts(ids[:200])
+        assert any("artist_ids" in sql for sql in statements)
+        statements.clear()
+        again = cat.track_facts(ids[:200])
+        assert again == first
+        assert statements and not any("artist_ids" in sql for sql in statements)
+        assert_same_facts(cat.track_facts(ids), expected_facts(cat, ids))
+
+
 def test_facts_made_from_the_catalogs_objects_equal_its_facts(sample_catalog: Catalog, sample_dir: Path) -> None:
     # TrackFacts.from_objects is how the history importer makes facts of Spotify's own answers
     # for tracks the catalog lacks; on the catalog's objects it must give what track_facts reads.
