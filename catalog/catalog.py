@@ -37,7 +37,7 @@ Companion = TypeVar("Companion", ObjectStore, Postings)
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
-_GENRE_CACHE_SIZE = 200_000  # artists; ~40 MB
+_GENRE_CACHE_SIZE = 200_000  # artists: ~25 MB for the generated 10M dump's, ids included
 
 
 class Catalog:

@@ -303,8 +303,8 @@ class WebApiLookup:
     def _object(self, kind: str, object_id: str) -> dict[str, Any] | None:
         """The catalog's object of ``kind`` (``albums``, ``artists``) when it has it, else :meth:`_answer`."""
         if self.catalog is not None:
-            # One embedded track is enough for an album: facts read none of them.
-            local = self.catalog.albums([object_id], track_limit=1) if kind == "albums" else self.catalog.artists([object_id])
+            # No embedded tracks: facts read only the album's own fields.
+            local = self.catalog.albums([object_id], track_limit=0) if kind == "albums" else self.catalog.artists([object_id])
             if local[0] is not None:
                 return local[0]  # type: ignore[return-value]
         return self._answer(kind, object_id)
