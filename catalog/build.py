@@ -34,6 +34,7 @@ import duckdb
 
 from . import objectstore, postings, schema
 from .errors import CatalogError
+from .objects import COMPACT_IMAGES, IMAGE_HASH_DIGITS, IMAGE_RENDITIONS, IMAGE_URL, PREVIEW_URL_PREFIX, PREVIEW_URL_SUFFIX
 from .postings import TOP_ROWS
 from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, SEARCH_TYPES, kind_of
 from .text import MACROS, TERM_HASH
@@ -84,9 +85,21 @@ def _quote(value: str) -> str:
 # Lists of artists and images are stored packed in one string ("id␟name␞id␟name",
 # "width height url␞…") and unpacked by catalog.objects: DuckDB builds nested lists of structs, and
 # above all ordered ones, an order of magnitude slower, and the build must handle 256M tracks.
-PACKED_IMAGES = (
-    "string_agg(DISTINCT width::VARCHAR || ' ' || height::VARCHAR || ' ' || url, chr(30))"
-)
+def _packed_images() -> str:
+    """Aggregate image rows (width, height, url) into catalog.objects' packed form: compact when
+    every image is a standard rendition of one hash, else every distinct image whole."""
+    renditions = " ".join(
+        f"WHEN '{width} {height} {code}' THEN '{letter}'" for letter, (code, width, height) in IMAGE_RENDITIONS.items()
+    )
+    letter = f"CASE width::VARCHAR || ' ' || height::VARCHAR || ' ' || substr(url, {len(IMAGE_URL) + 1}, 16) {renditions} END"
+    digest = f"right(url, {IMAGE_HASH_DIGITS})"
+    standard = f"starts_with(url, '{IMAGE_URL}') AND length(url) = {len(IMAGE_URL) + 16 + IMAGE_HASH_DIGITS}"
+    return f"""CASE WHEN bool_and({standard} AND {letter} IS NOT NULL) AND count(DISTINCT {digest}) = 1
+                    THEN '{COMPACT_IMAGES}' || array_to_string(list_sort(list(DISTINCT {letter})), '') || any_value({digest})
+                    ELSE string_agg(DISTINCT width::VARCHAR || ' ' || height::VARCHAR || ' ' || url, chr(30)) END"""
+
+
+PACKED_IMAGES = _packed_images()
 
 
 def packed_artists(order_key: str, key_width: int) -> str:
@@ -100,6 +113,12 @@ def packed_artists(order_key: str, key_width: int) -> str:
 def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]]:
     """(title, table whose row count weighs the step, SQL statements) for every build step."""
     hashed_tokens = f"list_transform(ls_tokens({{}}), lambda w: {TERM_HASH.format('w')})"
+    hash_pattern = PREVIEW_URL_PREFIX.replace(".", "\\.") + "[0-9a-f]{40}" + PREVIEW_URL_SUFFIX.replace("?", "\\?")
+    standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
+    # A track's audio features go into its own row (see catalog.objectstore).
+    features = "".join(f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS))
+    features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{features}" if has_features else ""
+    features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""
     steps: list[tuple[str, str, list[str]]] = [
         (
             "markets",
@@ -177,21 +196,26 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                    GROUP BY ta.track_rowid""",
             ],
         ),
+        *_audio_features_steps(has_features),
         (
             "tracks",
             "tracks",
             [
-                """CREATE TABLE tracks AS
-                   SELECT t.id, t.name, o.pos AS album_pos, t.disc_number, t.track_number,
-                          t.duration_ms, t.explicit <> 0 AS explicit, t.popularity,
-                          t.external_id_isrc AS isrc, t.preview_url,
-                          t.available_markets_rowid AS markets_rowid,
-                          coalesce(l.artists, '') AS artists, o.year
-                   FROM d_tracks t
-                   JOIN album_order o ON o.dump_rowid = t.album_rowid
-                   LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid
-                   ORDER BY o.pos, t.disc_number, t.track_number, t.id""",
+                f"""CREATE TABLE tracks AS
+                    SELECT t.id, t.name, o.pos AS album_pos, t.disc_number, t.track_number,
+                           t.duration_ms, t.explicit <> 0 AS explicit, t.popularity,
+                           t.external_id_isrc AS isrc,
+                           CASE WHEN NOT {standard_preview} THEN t.preview_url END AS preview_url,
+                           CASE WHEN {standard_preview} THEN unhex(substr(t.preview_url, {len(PREVIEW_URL_PREFIX) + 1}, 40)) END
+                               AS preview_hash,
+                           t.available_markets_rowid AS markets_rowid,
+                           coalesce(l.artists, '') AS artists, o.year{features}
+                    FROM d_tracks t
+                    JOIN album_order o ON o.dump_rowid = t.album_rowid
+                    LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid{features_join}
+                    ORDER BY o.pos, t.disc_number, t.track_number, t.id""",
                 "DROP TABLE track_artist_lists",
+                *(["DROP TABLE audio_features"] if has_features else []),
             ],
         ),
         (
@@ -299,26 +323,32 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
             ],
         ),
     ]
-    if has_features:
-        numeric = ", ".join(
-            f"try_cast(f.{name} AS {'DOUBLE' if name in _FLOAT_FEATURES else 'BIGINT'}) AS {name}"
-            for name in schema.AUDIO_FEATURE_NAMES
-        )
-        steps.append(
-            (
-                "audio features",
-                "track_audio_features",
-                [
-                    # null_response rows say Spotify had no features: the same as no row at all.
-                    f"""CREATE TABLE audio_features AS
-                        SELECT hash(f.track_id) AS track_key, f.track_id, {numeric}
-                        FROM d_track_audio_features f
-                        WHERE coalesce(f.null_response, '0') <> '1'
-                        ORDER BY track_key, f.track_id""",
-                ],
-            )
-        )
     return steps
+
+
+def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
+    """The dump's audio features typed, one row per track, ready to join into the tracks."""
+    if not has_features:
+        return []
+    numeric = ", ".join(
+        f"any_value(try_cast(f.{name} AS {'DOUBLE' if name in _FLOAT_FEATURES else 'BIGINT'})) AS {name}"
+        for name in schema.AUDIO_FEATURE_NAMES
+    )
+    return [
+        (
+            "audio features",
+            "track_audio_features",
+            [
+                # null_response rows say Spotify had no features: the same as no row at all. The
+                # dump has a few tracks with two rows; one is kept.
+                f"""CREATE TEMP TABLE audio_features AS
+                    SELECT f.track_id, {numeric}
+                    FROM d_track_audio_features f
+                    WHERE coalesce(f.null_response, '0') <> '1'
+                    GROUP BY f.track_id""",
+            ],
+        )
+    ]
 
 
 # What each step costs, in µs per row of the dump table it grows with, measured in a 10M-track
@@ -335,7 +365,6 @@ _STORE_COSTS: dict[str, tuple[str, float]] = {
     "albums": ("albums", 12.0), "album_ids": ("albums", 2.8), "upcs": ("albums", 3.4), "tracks": ("tracks", 6.5),
     "track_ids": ("tracks", 3.2), "isrcs": ("tracks", 3.4), "artist_albums": ("artist_albums", 3.3),
     "term_runs": ("tracks", 0.1), "artist_top_tracks": ("artists", 3.3),
-    "audio_features": ("track_audio_features", 4.5),
 }  # fmt: skip
 _POSTINGS_COST = 0.6  # per track
 
@@ -433,7 +462,7 @@ def build_catalog(
                 f"{_quote(str(features_path))})"
             )
         steps = _steps(has_features, options.top_rows)
-        exports = objectstore.table_names(has_features)
+        exports = objectstore.table_names()
         weights = [_cost(counts, weigh, _STEP_COSTS[title]) for title, weigh, _ in steps]
         weights += [_cost(counts, *_STORE_COSTS[name]) for name in exports]
         weights.append(_cost(counts, "tracks", _POSTINGS_COST))

@@ -177,7 +177,7 @@ class Catalog:
         if not self.has_audio_features:
             return [None] * len(ids)
         positions = dict(self._store.positions("track_ids", "id", (i for i in ids if i)))
-        rows = self._store.rows_at("audio_features", positions.values())
+        rows = self._store.audio_feature_rows(positions.values())
         found = {i: {**rows[pos], "track_id": i} for i, pos in positions.items() if pos in rows}
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
 

@@ -81,14 +81,48 @@ def unpack_artists(packed: str | None) -> list[dict[str, str]]:
     return [{"id": artist_id, "name": name} for artist_id, name in unpack_credits(packed).items()]
 
 
+# Nearly every image in the dump is one of a few standard renditions of a cover or portrait: the
+# same 24-digit hash behind a code that names the size. A set of those is stored as
+# "@" + one letter per rendition + the hash (25–28 characters instead of about 220); any other set
+# is stored whole as "width height url␞…". Both unpack to the dump's exact URLs.
+IMAGE_URL = "https://i.scdn.co/image/"
+IMAGE_RENDITIONS: dict[str, tuple[str, int, int]] = {
+    "a": ("ab67616d0000b273", 640, 640),
+    "b": ("ab67616d00001e02", 300, 300),
+    "c": ("ab67616d00004851", 64, 64),
+    "d": ("ab6761610000e5eb", 640, 640),
+    "e": ("ab67616100005174", 320, 320),
+    "f": ("ab6761610000f178", 160, 160),
+}
+IMAGE_HASH_DIGITS = 24
+COMPACT_IMAGES = "@"
+
+# The dump's preview URLs are this prefix, a 40-digit hash and one client id; those are stored as
+# the hash's 20 bytes (``preview_hash``), any other URL whole (``preview_url``).
+PREVIEW_URL_PREFIX = "https://p.scdn.co/mp3-preview/"
+PREVIEW_URL_SUFFIX = "?cid=65b708073fc0480ea92a077233ca87bd"
+
+
 def unpack_images(packed: str | None) -> list[Image]:
-    """``"width height url␞…"`` → Spotify image objects, widest first."""
+    """Packed images (see ``IMAGE_RENDITIONS``) → Spotify image objects, widest first."""
     images: list[Image] = []
-    for item in (packed or "").split(ITEM_SEPARATOR):
-        if item:
-            width, height, url = item.split(" ", 2)
-            images.append({"url": url, "height": int(height), "width": int(width)})
+    if packed and packed.startswith(COMPACT_IMAGES):
+        digest = packed[-IMAGE_HASH_DIGITS:]
+        for letter in packed[1:-IMAGE_HASH_DIGITS]:
+            code, width, height = IMAGE_RENDITIONS[letter]
+            images.append({"url": IMAGE_URL + code + digest, "height": height, "width": width})
+    else:
+        for item in (packed or "").split(ITEM_SEPARATOR):
+            if item:
+                width_text, height_text, url = item.split(" ", 2)
+                images.append({"url": url, "height": int(height_text), "width": int(width_text)})
     return sorted(images, key=lambda i: (-(i["width"] or 0), i["url"]))
+
+
+def preview_url(row: Row) -> str | None:
+    """A track row's preview URL, from its hash when the URL was a standard one."""
+    digest = row["preview_hash"]
+    return PREVIEW_URL_PREFIX + digest.hex() + PREVIEW_URL_SUFFIX if digest is not None else row["preview_url"]
 
 
 def _artist_list(packed: str | None, base: str) -> list[SimplifiedArtist]:
@@ -125,7 +159,7 @@ def simplified_track(row: Row, markets: Markets, base: str = SPOTIFY_API) -> Sim
     obj.update(_common("track", row["id"], base))
     obj["is_local"] = False
     obj["name"] = row["name"] or ""
-    obj["preview_url"] = row["preview_url"]
+    obj["preview_url"] = preview_url(row)
     obj["track_number"] = int(row["track_number"])
     return obj  # type: ignore[return-value]
 

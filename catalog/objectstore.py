@@ -2,8 +2,8 @@
 
 DuckDB reads a whole compressed vector of every column it returns, so even a one-row lookup costs
 about a millisecond per statement, and a track object needs three. SQLite's B-tree reads a few
-pages instead. The builder therefore writes the rows objects are made of (tracks, albums,
-artists, markets, audio features) and their key indexes (Spotify id, ISRC, UPC) into a SQLite file
+pages instead. The builder therefore writes the rows objects are made of (tracks with their audio
+features, albums, artists, markets) and their key indexes (Spotify id, ISRC, UPC) into a SQLite file
 beside the DuckDB file, which keeps only what DuckDB is good at: the search postings.
 
 Row numbers are the positions DuckDB gave the rows, so search results, album track runs
@@ -35,6 +35,25 @@ def store_path(catalog_path: Path) -> Path:
     """Where the object store of the catalog at ``catalog_path`` lives."""
     return catalog_path.with_name(catalog_path.name + ".objects.sqlite")
 
+
+# A track's audio features are columns of its own row, ``has_features`` 1 where the dump has them:
+# lookups that want both (every play of a listening history) read one row instead of two, and the
+# catalog saves a second key per track.
+FEATURE_COLUMNS = tuple(f"af_{name}" for name in AUDIO_FEATURE_NAMES)
+# What track objects are made of: every column but the audio features.
+TRACK_COLUMNS = (
+    "pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit, popularity, isrc, preview_url, "
+    "preview_hash, markets_rowid, artists"
+)
+_TRACKS_TABLE = (
+    "tracks",
+    """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
+       disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER, popularity INTEGER,
+       isrc TEXT, preview_url TEXT, preview_hash BLOB, markets_rowid INTEGER, artists TEXT NOT NULL{features})""",
+    """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
+              popularity, isrc, preview_url, preview_hash, markets_rowid, artists{features}
+       FROM tracks""",
+)
 
 # (table, CREATE statement, DuckDB query giving its rows in key order). Rows are inserted in key
 # order so SQLite appends to its B-trees instead of splitting pages all over them. Tables the build
@@ -80,15 +99,7 @@ _TABLES: list[tuple[str, str, str]] = [
         "CREATE TABLE upcs (upc TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (upc, pos)) WITHOUT ROWID",
         "SELECT upc, rowid AS pos FROM albums WHERE upc IS NOT NULL AND upc <> '' ORDER BY upc, pos",
     ),
-    (
-        "tracks",
-        """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
-           disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER,
-           popularity INTEGER, isrc TEXT, preview_url TEXT, markets_rowid INTEGER, artists TEXT NOT NULL)""",
-        """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
-                  popularity, isrc, preview_url, markets_rowid, artists
-           FROM tracks""",
-    ),
+    _TRACKS_TABLE,
     (
         "track_ids",
         "CREATE TABLE track_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
@@ -120,22 +131,18 @@ _TABLES: list[tuple[str, str, str]] = [
     ),
 ]
 
-_AUDIO_FEATURES_TABLE = (
-    "audio_features",
-    f"CREATE TABLE audio_features (pos INTEGER PRIMARY KEY, {', '.join(AUDIO_FEATURE_NAMES)})",
-    # One row per track: the dump has a few tracks with two feature rows.
-    f"""SELECT t.rowid, {', '.join(f'any_value(f.{c})' for c in AUDIO_FEATURE_NAMES)}
-        FROM audio_features f JOIN tracks t ON t.id = f.track_id
-        GROUP BY t.rowid ORDER BY t.rowid""",
-)
-
-
-def table_names(has_audio_features: bool) -> list[str]:
-    return [name for name, _, _ in _tables(has_audio_features)]
+def table_names() -> list[str]:
+    return [name for name, _, _ in _TABLES]
 
 
 def _tables(has_audio_features: bool) -> list[tuple[str, str, str]]:
-    return _TABLES + ([_AUDIO_FEATURES_TABLE] if has_audio_features else [])
+    """The tables with their statements, the tracks' audio-feature columns filled in."""
+    columns = ("has_features", *FEATURE_COLUMNS) if has_audio_features else ()
+    features = "".join(f", {c}" for c in columns)
+    return [
+        (name, create.format(features=features), query.format(features=features)) if name == "tracks" else (name, create, query)
+        for name, create, query in _TABLES
+    ]
 
 
 def write_store(
@@ -251,13 +258,25 @@ class ObjectStore:
         return self._fetch_in(f"SELECT {column}, pos FROM {table} WHERE {column} IN ({{marks}})", values)
 
     def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Rows of an object table (tracks, albums, artists, audio_features) by position."""
-        rows = self._fetch_in(f"SELECT * FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
+        """Rows of an object table (tracks, albums, artists) by position."""
+        columns = TRACK_COLUMNS if table == "tracks" else "*"
+        rows = self._fetch_in(f"SELECT {columns} FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
         return {row["pos"]: row for row in rows}
 
     def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
         """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
-        return self._fetch_dicts("SELECT * FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1])
+        return self._fetch_dicts(
+            f"SELECT {TRACK_COLUMNS} FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1]
+        )
+
+    def audio_feature_rows(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The audio features (named as the dump names them) of the tracks at these positions that
+        have them; only for a catalog built with audio features."""
+        features = ", ".join(f"{column} AS {name}" for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES))
+        rows = self._fetch_in(
+            f"SELECT pos, {features} FROM tracks WHERE pos IN ({{marks}}) AND has_features = 1", positions, dicts=True
+        )
+        return {row["pos"]: row for row in rows}
 
     def markets(self, rowids: Iterable[int]) -> dict[int, tuple[str, ...]]:
         rows = self._fetch_in("SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({marks})", rowids)
@@ -268,18 +287,17 @@ class ObjectStore:
         duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artists,
         album_pos)``, then of its album ``(id, name, album_type, label, popularity, release_date,
         total_tracks)``, then, when ``feature_columns`` (this package's constants) are given, the
-        track's audio-features ``pos`` (None when it has none) and those columns.
+        track's ``has_features`` (None when it has none) and those features.
 
-        By position rather than id: positions are visited in order, so an album's tracks, its row
-        and their features rows are read from neighbouring pages (about a third less CPU at 10M than
-        visiting them in id order).
+        By position rather than id: positions are visited in order, so an album's tracks and its row
+        are read from neighbouring pages (about a third less CPU at 10M than visiting them in id
+        order).
         """
-        features = "".join(f", f.{column}" for column in feature_columns)
+        features = "".join(f", t.af_{column}" for column in feature_columns)
         sql = f"""SELECT t.pos, t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
                          t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
-                         a.release_date, a.total_tracks {f", f.pos{features}" if feature_columns else ""}
+                         a.release_date, a.total_tracks {f", t.has_features{features}" if feature_columns else ""}
                   FROM tracks t JOIN albums a ON a.pos = t.album_pos
-                       {"LEFT JOIN audio_features f ON f.pos = t.pos" if feature_columns else ""}
                   WHERE t.pos IN ({{marks}})"""
         return self._fetch_in(sql, positions)
 
