@@ -356,13 +356,13 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
 # row alike, the ETA of that build said 2 min 15 s with 7 min 23 s to go.
 _STEP_COSTS: dict[str, float] = {
     "markets": 1.0, "artists": 6.6, "album artists": 0.6, "album order": 0.6, "track artists": 1.3,
-    "tracks": 3.3, "albums": 18.7, "artist albums": 3.0, "track search terms": 8.4,
-    "album and artist search terms": 5.1, "audio features": 1.8,
+    "tracks": 4.2, "albums": 18.7, "artist albums": 3.0, "track search terms": 8.4,
+    "album and artist search terms": 5.1, "audio features": 0.8,
 }  # fmt: skip
 # The object store's copies: (the dump table each grows with, µs per row).
 _STORE_COSTS: dict[str, tuple[str, float]] = {
     "markets": ("available_markets", 1.0), "artists": ("artists", 5.0), "artist_ids": ("artists", 3.3),
-    "albums": ("albums", 12.0), "album_ids": ("albums", 2.8), "upcs": ("albums", 3.4), "tracks": ("tracks", 6.5),
+    "albums": ("albums", 12.0), "album_ids": ("albums", 2.8), "upcs": ("albums", 3.4), "tracks": ("tracks", 8.7),
     "track_ids": ("tracks", 3.2), "isrcs": ("tracks", 3.4), "artist_albums": ("artist_albums", 3.3),
     "term_runs": ("tracks", 0.1), "artist_top_tracks": ("artists", 3.3),
 }  # fmt: skip
