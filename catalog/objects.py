@@ -83,7 +83,7 @@ def unpack_artists(packed: str | None) -> list[dict[str, str]]:
 
 # Nearly every image in the dump is one of a few standard renditions of a cover or portrait: the
 # same 24-digit hash behind a code that names the size. A set of those is stored as
-# "@" + one letter per rendition + the hash (25–28 characters instead of about 220); any other set
+# "@" + one letter per rendition + the hash (about 28 characters instead of about 220); any other set
 # is stored whole as "width height url␞…". Both unpack to the dump's exact URLs.
 IMAGE_URL = "https://i.scdn.co/image/"
 IMAGE_RENDITIONS: dict[str, tuple[str, int, int]] = {
