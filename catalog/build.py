@@ -116,7 +116,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     hash_pattern = PREVIEW_URL_PREFIX.replace(".", "\\.") + "[0-9a-f]{40}" + PREVIEW_URL_SUFFIX.replace("?", "\\?")
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
     # A track's audio features go into its own row (see catalog.objectstore).
-    features = "".join(f", {source} AS {column}" for column, source in objectstore.FEATURE_SOURCES)
+    features = "".join(f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS))
     features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{features}" if has_features else ""
     features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""
     steps: list[tuple[str, str, list[str]]] = [
@@ -331,7 +331,7 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
     if not has_features:
         return []
     numeric = ", ".join(
-        f"any_value(try_cast(f.{name} AS {'DOUBLE' if name in schema.FLOAT_AUDIO_FEATURES else 'BIGINT'})) AS {name}"
+        f"any_value(try_cast(f.{name} AS {'DOUBLE' if name in _FLOAT_FEATURES else 'BIGINT'})) AS {name}"
         for name in schema.AUDIO_FEATURE_NAMES
     )
     return [
@@ -401,6 +401,17 @@ def _ranges_of(copy: str) -> str:
     )
 
 
+_FLOAT_FEATURES = {
+    "tempo",
+    "danceability",
+    "energy",
+    "loudness",
+    "speechiness",
+    "acousticness",
+    "instrumentalness",
+    "liveness",
+    "valence",
+}
 
 
 def build_catalog(

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
-from .schema import AUDIO_FEATURE_NAMES, FLOAT_AUDIO_FEATURES
+from .schema import AUDIO_FEATURE_NAMES
 
 # SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap.
 _CHUNK = 500
@@ -38,45 +38,8 @@ def store_path(catalog_path: Path) -> Path:
 
 # A track's audio features are columns of its own row, ``has_features`` 1 where the dump has them:
 # lookups that want both (every play of a listening history) read one row instead of two, and the
-# catalog saves a second key per track. A fraction that is a whole number of millionths (nearly
-# all: the dump gives 3 to 6 decimals) is kept as that number in ``af_<name>_m``, 1 to 4 bytes
-# instead of 8, and read back as exactly the same double (both sides divide correctly rounded);
-# any other value (instrumentalness' tiny ones such as 1.23e-05, -0.0) is kept as it is in
-# ``af_<name>``. NaN, which SQLite stores as NULL, comes back as None, as it always has.
-_FEATURE_SCALE = 1_000_000
-
-
-def _is_millionths(value: str) -> str:
-    return (
-        f"isfinite({value}) AND abs({value}) < 1e12 AND {value}::VARCHAR <> '-0.0' "
-        f"AND round({value} * {_FEATURE_SCALE}) / {_FEATURE_SCALE} = {value}"
-    )
-
-
-def _feature_sources(name: str) -> list[tuple[str, str]]:
-    """The store's columns for one audio feature, each with the DuckDB expression over the
-    build's ``f.<name>`` that fills it."""
-    value = f"f.{name}"
-    if name not in FLOAT_AUDIO_FEATURES:
-        return [(f"af_{name}", value)]
-    exact = _is_millionths(value)
-    return [
-        (f"af_{name}_m", f"CASE WHEN {exact} THEN round({value} * {_FEATURE_SCALE})::BIGINT END"),
-        (f"af_{name}", f"CASE WHEN NOT coalesce({exact}, false) THEN {value} END"),
-    ]
-
-
-FEATURE_SOURCES = tuple(source for name in AUDIO_FEATURE_NAMES for source in _feature_sources(name))
-FEATURE_COLUMNS = tuple(column for column, _ in FEATURE_SOURCES)
-
-
-def _feature_value(name: str, table: str) -> str:
-    """The SQLite expression giving one audio feature of the track row ``table``."""
-    if name not in FLOAT_AUDIO_FEATURES:
-        return f"{table}.af_{name}"
-    return f"coalesce({table}.af_{name}_m / {_FEATURE_SCALE}.0, {table}.af_{name})"
-
-
+# catalog saves a second key per track.
+FEATURE_COLUMNS = tuple(f"af_{name}" for name in AUDIO_FEATURE_NAMES)
 # What track objects are made of: every column but the audio features.
 TRACK_COLUMNS = (
     "pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit, popularity, isrc, preview_url, "
@@ -309,9 +272,9 @@ class ObjectStore:
     def audio_feature_rows(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         """The audio features (named as the dump names them) of the tracks at these positions that
         have them; only for a catalog built with audio features."""
-        features = ", ".join(f"{_feature_value(name, 't')} AS {name}" for name in AUDIO_FEATURE_NAMES)
+        features = ", ".join(f"{column} AS {name}" for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES))
         rows = self._fetch_in(
-            f"SELECT pos, {features} FROM tracks t WHERE pos IN ({{marks}}) AND has_features = 1", positions, dicts=True
+            f"SELECT pos, {features} FROM tracks WHERE pos IN ({{marks}}) AND has_features = 1", positions, dicts=True
         )
         return {row["pos"]: row for row in rows}
 
@@ -330,7 +293,7 @@ class ObjectStore:
         are read from neighbouring pages (about a third less CPU at 10M than visiting them in id
         order).
         """
-        features = "".join(f", {_feature_value(name, 't')}" for name in feature_columns)
+        features = "".join(f", t.af_{column}" for column in feature_columns)
         sql = f"""SELECT t.pos, t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
                          t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
                          a.release_date, a.total_tracks {f", t.has_features{features}" if feature_columns else ""}
