@@ -331,7 +331,7 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
     if not has_features:
         return []
     numeric = ", ".join(
-        f"any_value(try_cast(f.{name} AS {'DOUBLE' if name in _FLOAT_FEATURES else 'BIGINT'})) AS {name}"
+        f"any_value(try_cast(f.{name} AS {'DOUBLE' if name in schema.FLOAT_AUDIO_FEATURES else 'BIGINT'})) AS {name}"
         for name in schema.AUDIO_FEATURE_NAMES
     )
     return [
@@ -400,18 +400,6 @@ def _ranges_of(copy: str) -> str:
         for kind in SEARCH_TYPES
     )
 
-
-_FLOAT_FEATURES = {
-    "tempo",
-    "danceability",
-    "energy",
-    "loudness",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-}
 
 
 def build_catalog(

@@ -121,6 +121,12 @@ AUDIO_FEATURE_NAMES = (
     "liveness",
     "valence",
 )
+
+# The audio features that are fractions (the rest are whole numbers).
+FLOAT_AUDIO_FEATURES = frozenset(
+    {"tempo", "danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness", "liveness", "valence"}
+)
+
 # Every column of the audio-features file is a string, even the numbers: a quirk of the dump.
 TRACK_AUDIO_FEATURES = Table(
     "track_audio_features",
