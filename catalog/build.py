@@ -401,7 +401,6 @@ def _ranges_of(copy: str) -> str:
     )
 
 
-
 def build_catalog(
     dump_dir: Path,
     catalog_path: Path,
