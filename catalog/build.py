@@ -116,8 +116,10 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     hash_pattern = PREVIEW_URL_PREFIX.replace(".", "\\.") + "[0-9a-f]{40}" + PREVIEW_URL_SUFFIX.replace("?", "\\?")
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
     # A track's audio features go into its own row (see catalog.objectstore).
-    features = "".join(f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS))
-    features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{features}" if has_features else ""
+    feature_values = "".join(
+        f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS)
+    )
+    features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{feature_values}" if has_features else ""
     features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""
     steps: list[tuple[str, str, list[str]]] = [
         (
