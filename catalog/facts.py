@@ -5,10 +5,10 @@ Why this exists: the history importer enriches tens of thousands of distinct tra
 needs a dozen plain values of each. Making the full objects for that (``Catalog.tracks``, then
 ``albums``, ``artists`` and ``audio_features``) cost ~270 µs of CPU per track at 10M, nearly all
 of it spent on what the importer throws away: markets, images, hrefs, copyrights, nested
-simplified objects, and whole rows read for a few of their columns. Here three batched queries
-select just the columns wanted (ids to positions; tracks by position, joined to their albums and
-audio features; the credited artists' genres), and each album's facts are made once per batch,
-however many of its tracks were asked for.
+simplified objects, and whole rows read for a few of their columns. Here two batched queries
+select just the columns wanted (tracks by id, joined to their albums, with their audio features;
+the credited artists' genres), and each album's facts are made once per batch, however many of its
+tracks were asked for.
 
 The records are named tuples: immutable like frozen dataclasses, but made in one C call where a
 frozen dataclass sets each field through ``object.__setattr__`` (five times slower for a track's
@@ -168,38 +168,35 @@ def track_facts(
     again, and those read are added (with () for artists the catalog lacks).
     """
     ids = [parse_id(t, "track") for t in track_ids]
-    positions = store.positions("track_ids", "id", (i for i in ids if i))
-    rows = store.track_fact_rows((pos for _, pos in positions), _FEATURES if audio_features else ())
-    credits = {row[0]: unpack_credits(row[9]) for row in rows}
+    rows = store.track_fact_rows((i for i in ids if i), _FEATURES if audio_features else ())
+    credits = [unpack_credits(row[8]) for row in rows]
     # A bulk reader meets the same artists again and again: each is read once while it is remembered.
-    unknown = {artist_id for artists in credits.values() for artist_id in artists if artist_id not in genres}
+    unknown = {artist_id for artists in credits for artist_id in artists if artist_id not in genres}
     if unknown:
         found = store.artist_genres(unknown)
         genres.update((artist_id, found.get(artist_id, ())) for artist_id in unknown)
     albums: dict[int, AlbumFacts] = {}
-    by_pos: dict[int, TrackFacts] = {}
+    by_id: dict[str, TrackFacts] = {}
     # Runs once per track of a whole listening history: plain unpacking, no helper calls, and few
     # container objects (the garbage collector walks each one that outlives a batch). Columns as
     # ObjectStore.track_fact_rows lists them: the track's, its album's, its audio features'.
-    for row in rows:
-        pos, track_id, name, duration_ms, explicit, popularity, isrc, disc_number, track_number, _, album_pos = row[:11]
+    for row, artists in zip(rows, credits):
+        track_id, name, duration_ms, explicit, popularity, isrc, disc_number, track_number, _, album_pos = row[:10]
         album = albums.get(album_pos)
         if album is None:
-            album_id, album_name, album_type, label, album_popularity, release_date, total_tracks = row[11:18]
+            album_id, album_name, album_type, label, album_popularity, release_date, total_tracks = row[10:17]
             album = albums[album_pos] = AlbumFacts(
                 album_id, album_name or "", album_type, label or "", int(album_popularity or 0), release_date,
                 int(total_tracks or 0),
             )  # fmt: skip
-        artists = credits[pos]
         artist_genres = [g for a in artists if (g := genres.get(a))]
-        features = AudioFeatureFacts(*row[19:]) if audio_features and row[18] is not None else None
-        by_pos[pos] = TrackFacts(
+        features = AudioFeatureFacts(*row[18:]) if audio_features and row[17] is not None else None
+        by_id[track_id] = TrackFacts(
             track_id, name or "", int(duration_ms), bool(explicit), int(popularity or 0), int(disc_number),
             int(track_number), isrc or None, tuple(artists), tuple(artists.values()),
             tuple(sorted({g for gs in artist_genres for g in gs})) if artist_genres else (), album, features,
         )  # fmt: skip
-    found = {track_id: by_pos[pos] for track_id, pos in positions if pos in by_pos}
-    return [found.get(i) if i else None for i in ids]
+    return [by_id.get(i) if i else None for i in ids]
 
 
 # The columns of the audio-features table that AudioFeatureFacts holds, in its field order.

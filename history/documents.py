@@ -16,10 +16,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal, NamedTuple
+
+import orjson
 
 from catalog.facts import AlbumFacts, AudioFeatureFacts, TrackFacts
 
@@ -36,6 +38,7 @@ MetadataSource = Literal["catalog", "spotify_web_api", "export"]
 FROM_CATALOG: MetadataSource = "catalog"
 FROM_WEB_API: MetadataSource = "spotify_web_api"
 FROM_EXPORT: MetadataSource = "export"
+_INFINITY = float("inf")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -144,12 +147,16 @@ def skipped_effective(play: Play) -> bool:
 
 def catalog_fields(facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> dict[str, Any]:
     """Everything the catalog (or, for ``source`` :data:`FROM_WEB_API`, Spotify's Web API) says
-    about one track, as document fields shared by all its plays."""
-    album = facts.album
+    about one track, as document fields shared by all its plays.
+
+    Values the catalog lacks are left out of ``track.album`` and ``audio_features`` (no nulls or
+    empty strings for the mapping to ignore), and so are audio features that are not finite
+    numbers: JSON has no NaN or infinity.
+    """
     fields: dict[str, Any] = {
         "title": facts.name,
         "artist": list(facts.artist_names),
-        "album": album.name,
+        "album": facts.album.name,
         "explicit": facts.explicit,
         "duration": facts.duration_ms,
         "spotify_metadata": {"popularity": facts.popularity},
@@ -165,25 +172,37 @@ def catalog_fields(facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> 
             "popularity": facts.popularity,
             "disc_number": facts.disc_number,
             "track_number": facts.track_number,
-            "album": _compact(
-                {
-                    "id": album.id,
-                    "name": album.name,
-                    "type": album.album_type,
-                    "label": album.label or None,
-                    "popularity": album.popularity,
-                    "release_date": album.release_date or None,
-                    "release_year": album.release_year,
-                    "total_tracks": album.total_tracks,
-                }
-            ),
+            "album": _album_fields(facts.album),
         },
         "artists": {"id": list(facts.artist_ids), "name": list(facts.artist_names)},
         "genres": list(facts.genres),
     }
     if facts.audio_features:
-        fields["audio_features"] = _compact(facts.audio_features._asdict())
+        fields["audio_features"] = _feature_fields(facts.audio_features)
     return fields
+
+
+def _album_fields(album: AlbumFacts) -> dict[str, Any]:
+    fields: dict[str, Any] = {"id": album.id, "name": album.name}
+    if album.album_type is not None:
+        fields["type"] = album.album_type
+    if album.label:
+        fields["label"] = album.label
+    if album.popularity is not None:
+        fields["popularity"] = album.popularity
+    if album.release_date:
+        fields["release_date"] = album.release_date
+        if (year := album.release_year) is not None:
+            fields["release_year"] = year
+    fields["total_tracks"] = album.total_tracks
+    return fields
+
+
+def _feature_fields(features: AudioFeatureFacts) -> dict[str, Any]:
+    # The usual row has every value, all finite (a NaN or an infinity makes the sum one too).
+    if None not in features and -_INFINITY < sum(features) < _INFINITY:
+        return dict(zip(AUDIO_FEATURES, features))
+    return {name: value for name, value in zip(AUDIO_FEATURES, features) if value is not None and -_INFINITY < value < _INFINITY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,84 +223,13 @@ class CatalogFacts:
 
     @classmethod
     def of(cls, facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> CatalogFacts:
-        """:func:`catalog_fields` of ``facts`` as JSON, written straight from the facts.
+        """:func:`catalog_fields` of ``facts``, encoded.
 
-        Tens of thousands of tracks are encoded per run: writing the members in place, rather
-        than building nested dicts for the encoder to walk, saves about a third. Tests hold the
-        two equal for every track of the real slice.
+        By orjson: tens of thousands of tracks are encoded per run, and it writes a track's fields
+        in a tenth of the time the standard library takes (a third of each track's enrichment,
+        measured with bench/history.py).
         """
-        text = _json_text
-        name, explicit = text(facts.name), _json_bool(facts.explicit)
-        album_name, album = _album_json(facts.album)
-        artist_names, artists = _artists_json(facts.artist_ids, facts.artist_names, facts.genres)
-        isrc = text(facts.isrc) if facts.isrc is not None else "null"
-        # The Web API may leave popularity out (development-mode apps): null, or left out of the album.
-        popularity = facts.popularity if facts.popularity is not None else "null"
-        provenance = f'"catalog_match":{_json_bool(source == FROM_CATALOG)},"metadata_source":{text(source)}'
-        members = (
-            f'"title":{name},"artist":{artist_names},"album":{album_name},"explicit":{explicit},'
-            f'"duration":{facts.duration_ms},"spotify_metadata":{{"popularity":{popularity}}},'
-            f'{provenance},"track":{{"id":{text(facts.id)},"uri":{text(f"spotify:track:{facts.id}")},'
-            f'"name":{name},"isrc":{isrc},"duration_ms":{facts.duration_ms},"explicit":{explicit},'
-            f'"popularity":{popularity},"disc_number":{facts.disc_number},"track_number":{facts.track_number},'
-            f'"album":{album}}},{artists}'
-        )
-        if features := facts.audio_features:
-            members += f',"audio_features":{{{_features_json(features)}}}'
-        return cls(members, facts.duration_ms, source)
-
-
-_json_text = json.encoder.encode_basestring  # the encoder's own escaping of a str (ensure_ascii=False)
-_INFINITY = float("inf")
-_FEATURE_KEYS = tuple(f"{_json_text(name)}:" for name in AUDIO_FEATURES)
-_FEATURES_TEMPLATE = ",".join(f"{key}%r" for key in _FEATURE_KEYS)  # repr() of numbers, as the encoder writes them
-
-
-# An album's tracks, and the tracks of one credit, come in runs: their JSON is written once per run.
-@functools.lru_cache(maxsize=4096)
-def _album_json(album: AlbumFacts) -> tuple[str, str]:
-    """The album's name, and its ``track.album`` object, as JSON."""
-    text = _json_text
-    name = text(album.name)
-    album_type = f',"type":{text(album.album_type)}' if album.album_type is not None else ""
-    label = f',"label":{text(album.label)}' if album.label else ""
-    released = f',"release_date":{text(album.release_date)}' if album.release_date else ""
-    if (year := album.release_year) is not None:
-        released += f',"release_year":{year}'
-    popularity = f',"popularity":{album.popularity}' if album.popularity is not None else ""
-    return name, (
-        f'{{"id":{text(album.id)},"name":{name}{album_type}{label}{popularity}{released},'
-        f'"total_tracks":{album.total_tracks}}}'
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _artists_json(ids: tuple[str, ...], names: tuple[str, ...], genres: tuple[str, ...]) -> tuple[str, str]:
-    """The artists' names, and the ``artists`` and ``genres`` members, as JSON."""
-    names_json = _json_list(names)
-    return names_json, f'"artists":{{"id":{_json_list(ids)},"name":{names_json}}},"genres":{_json_list(genres)}'
-
-
-def _features_json(features: AudioFeatureFacts) -> str:
-    """The audio features as JSON object members, those the catalog lacks left out."""
-    # The usual row, all values present and finite (a NaN or an infinity makes the sum one too), in
-    # one formatting call; the encoder's own spelling of other values.
-    if None not in features and -_INFINITY < sum(features) < _INFINITY:
-        return _FEATURES_TEMPLATE % features
-    return ",".join(key + _json_number(value) for key, value in zip(_FEATURE_KEYS, features) if value is not None)
-
-
-def _json_list(values: Sequence[str]) -> str:
-    return f"[{','.join(map(_json_text, values))}]"
-
-
-def _json_bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def _json_number(value: float) -> str:
-    # The encoder writes repr() of numbers, but NaN and Infinity in its own spelling.
-    return repr(value) if -_INFINITY < value < _INFINITY else _to_json(value)
+        return cls(orjson.dumps(catalog_fields(facts, source))[1:-1].decode(), facts.duration_ms, source)
 
 
 def play_fields(

@@ -14,6 +14,7 @@ import pytest
 from catalog import Catalog
 from history.documents import (
     AUDIO_FEATURES,
+    FROM_CATALOG,
     FROM_WEB_API,
     CatalogFacts,
     _exact_play_time,
@@ -151,8 +152,9 @@ def test_facts_looked_up_online_say_so_and_are_no_catalog_match(sample_catalog: 
     assert CatalogFacts.of(online, FROM_WEB_API).source == FROM_WEB_API
 
 
-def test_facts_json_is_the_catalog_fields_of_every_sample_track(sample_catalog: Catalog, sample_dir: Path) -> None:
-    # CatalogFacts.of writes the JSON itself, for speed; catalog_fields is the readable reference.
+def test_facts_json_reads_back_as_the_catalog_fields_of_every_sample_track(sample_catalog: Catalog, sample_dir: Path) -> None:
+    # A track's fields are encoded once and spliced into each of its plays' documents: the JSON
+    # must read back as exactly catalog_fields (names with any characters, floats to the last bit).
     ids = pq.read_table(sample_dir / "tracks.parquet", columns=["id"]).column("id").to_pylist()
     tracks = [f for f in sample_catalog.track_facts(ids) if f is not None]
     assert len(tracks) == 393
@@ -163,18 +165,24 @@ def test_facts_json_is_the_catalog_fields_of_every_sample_track(sample_catalog: 
         ceremony._replace(album=ceremony.album._replace(label="", release_date="", album_type=None)),  # type: ignore[arg-type]
         ceremony._replace(album=ceremony.album._replace(release_date="unknown")),
         ceremony._replace(audio_features=None, genres=()),
-        ceremony._replace(
-            audio_features=ceremony.audio_features._replace(tempo=float("nan"), loudness=float("-inf"), key=None),
-        ),
+        ceremony._replace(audio_features=ceremony.audio_features._replace(tempo=1e-05, loudness=-0.0, energy=1e22)),
         ceremony._replace(popularity=None, album=ceremony.album._replace(popularity=None)),  # a development-mode app's
     ]  # fmt: skip
     for facts in tracks + odd:
-        encoded = CatalogFacts.of(facts)
-        assert encoded.json_members == json.dumps(catalog_fields(facts), ensure_ascii=False, separators=(",", ":"))[1:-1]
-        assert encoded.duration == facts.duration_ms
-    for facts in odd:
-        online = CatalogFacts.of(facts, FROM_WEB_API).json_members
-        assert online == json.dumps(catalog_fields(facts, FROM_WEB_API), ensure_ascii=False, separators=(",", ":"))[1:-1]
+        for source in (FROM_CATALOG, FROM_WEB_API):
+            encoded = CatalogFacts.of(facts, source)
+            assert json.loads(f"{{{encoded.json_members}}}") == catalog_fields(facts, source)
+            assert encoded.duration == facts.duration_ms and encoded.source == source
+
+
+def test_audio_features_that_are_not_finite_numbers_are_left_out(sample_catalog: Catalog) -> None:
+    # JSON has no NaN or infinity: a document holding one would be refused by Elasticsearch.
+    (facts,) = sample_catalog.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])
+    assert facts is not None and facts.audio_features is not None
+    odd = facts._replace(audio_features=facts.audio_features._replace(tempo=float("nan"), loudness=float("-inf"), key=None))
+    features = json.loads(f"{{{CatalogFacts.of(odd).json_members}}}")["audio_features"]
+    assert "tempo" not in features and "loudness" not in features and "key" not in features
+    assert features["energy"] == facts.audio_features.energy and len(features) == len(AUDIO_FEATURES) - 3
 
 
 def test_empty_catalog_values_are_left_out_of_documents(sample_catalog: Catalog) -> None:
