@@ -210,10 +210,6 @@ class ObjectStore:
         if db is None:
             db = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
             db.execute("PRAGMA cache_size = -65536")
-            # Pages read in place through a memory map rather than copied by pread: a tenth less CPU
-            # per lookup (bench/history.py). SQLite caps the map at its compile-time limit (2 GB in
-            # common builds); pages beyond it are read as before.
-            db.execute("PRAGMA mmap_size = 1099511627776")
             self._local.db = db
             self._connections.append(db)
         return db
