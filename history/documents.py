@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 
 import orjson
 
-from catalog.facts import AlbumFacts, AudioFeatureFacts, TrackFacts
+from catalog.facts import AudioFeatureFacts, TrackFacts
 
 from .exports import Play
 
@@ -153,10 +153,11 @@ def catalog_fields(facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> 
     empty strings for the mapping to ignore), and so are audio features that are not finite
     numbers: JSON has no NaN or infinity.
     """
+    album = facts.album
     fields: dict[str, Any] = {
         "title": facts.name,
         "artist": list(facts.artist_names),
-        "album": facts.album.name,
+        "album": album.name,
         "explicit": facts.explicit,
         "duration": facts.duration_ms,
         "spotify_metadata": {"popularity": facts.popularity},
@@ -172,7 +173,18 @@ def catalog_fields(facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> 
             "popularity": facts.popularity,
             "disc_number": facts.disc_number,
             "track_number": facts.track_number,
-            "album": _album_fields(facts.album),
+            "album": _compact(
+                {
+                    "id": album.id,
+                    "name": album.name,
+                    "type": album.album_type,
+                    "label": album.label or None,
+                    "popularity": album.popularity,
+                    "release_date": album.release_date or None,
+                    "release_year": album.release_year,
+                    "total_tracks": album.total_tracks,
+                }
+            ),
         },
         "artists": {"id": list(facts.artist_ids), "name": list(facts.artist_names)},
         "genres": list(facts.genres),
@@ -182,26 +194,7 @@ def catalog_fields(facts: TrackFacts, source: MetadataSource = FROM_CATALOG) -> 
     return fields
 
 
-def _album_fields(album: AlbumFacts) -> dict[str, Any]:
-    fields: dict[str, Any] = {"id": album.id, "name": album.name}
-    if album.album_type is not None:
-        fields["type"] = album.album_type
-    if album.label:
-        fields["label"] = album.label
-    if album.popularity is not None:
-        fields["popularity"] = album.popularity
-    if album.release_date:
-        fields["release_date"] = album.release_date
-        if (year := album.release_year) is not None:
-            fields["release_year"] = year
-    fields["total_tracks"] = album.total_tracks
-    return fields
-
-
 def _feature_fields(features: AudioFeatureFacts) -> dict[str, Any]:
-    # The usual row has every value, all finite (a NaN or an infinity makes the sum one too).
-    if None not in features and -_INFINITY < sum(features) < _INFINITY:
-        return dict(zip(AUDIO_FEATURES, features))
     return {name: value for name, value in zip(AUDIO_FEATURES, features) if value is not None and -_INFINITY < value < _INFINITY}
 
 
@@ -226,8 +219,8 @@ class CatalogFacts:
         """:func:`catalog_fields` of ``facts``, encoded.
 
         By orjson: tens of thousands of tracks are encoded per run, and it writes a track's fields
-        in a tenth of the time the standard library takes (a third of each track's enrichment,
-        measured with bench/history.py).
+        in about a quarter of the time the standard library's encoder takes (5–6 against ~21 µs
+        at 10M).
         """
         return cls(orjson.dumps(catalog_fields(facts, source))[1:-1].decode(), facts.duration_ms, source)
 
