@@ -12,8 +12,9 @@ spilling to disk within ``memory_limit``) in a scratch database. The object rows
 indexes (id, ISRC, UPC) are then copied into the object store (:mod:`catalog.objectstore`), the
 search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → positions, with
 the long runs' most popular rows in ``*_top``) into the postings file (:mod:`catalog.postings`),
-and only ``meta`` goes into the DuckDB catalog file. Track and album rows carry their artists (id, name) already joined, so an
-object is assembled from one or two rows.
+and only ``meta`` goes into the DuckDB catalog file. Track and album rows carry their artists as
+positions in the artists table, in credit order: a name is stored once, with its artist, instead of
+once per track (about 40 bytes a track).
 
 Everything is written under temporary names that are renamed into place only when complete: an
 interrupted build never leaves something that opens as a catalog.
@@ -82,9 +83,9 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-# Lists of artists and images are stored packed in one string ("id␟name␞id␟name",
-# "width height url␞…") and unpacked by catalog.objects: DuckDB builds nested lists of structs, and
-# above all ordered ones, an order of magnitude slower, and the build must handle 256M tracks.
+# Lists of artists and images are stored packed in one string ("12,345", "width height url␞…") and
+# unpacked by the reader: DuckDB builds nested lists of structs, and above all ordered ones, an
+# order of magnitude slower, and the build must handle 256M tracks.
 def _packed_images() -> str:
     """Aggregate image rows (width, height, url) into catalog.objects' packed form: compact when
     every image is a standard rendition of one hash, else every distinct image whole."""
@@ -102,12 +103,10 @@ def _packed_images() -> str:
 PACKED_IMAGES = _packed_images()
 
 
-def packed_artists(order_key: str, key_width: int) -> str:
-    """Aggregate ``r.id``/``r.name`` into one packed string ordered by a fixed-width text key."""
-    return (
-        f"array_to_string(list_transform(list_sort(list({order_key} || r.id || chr(31) || "
-        f"replace(replace(r.name, chr(30), ' '), chr(31), ' '))), lambda s: s[{key_width + 1}:]), chr(30))"
-    )
+def artist_positions(order_key: str, key_width: int) -> str:
+    """Aggregate ``r.pos`` (the credited artists' positions) into one comma-separated string,
+    ordered by a fixed-width text key."""
+    return f"array_to_string(list_transform(list_sort(list({order_key} || r.pos::VARCHAR)), lambda s: s[{key_width + 1}:]), ',')"
 
 
 def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]]:
@@ -117,7 +116,8 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
     # A track's audio features go into its own row (see catalog.objectstore).
     feature_values = "".join(
-        f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS)
+        f", {objectstore.stored_feature(f'f.{name}', name)} AS {column}"
+        for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS)
     )
     features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{feature_values}" if has_features else ""
     features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""
@@ -165,7 +165,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 # The album's own artists only: appears-on links would turn a one-artist
                 # compilation into a hundred "album artists".
                 f"""CREATE TEMP TABLE album_artist_lists AS
-                    SELECT album_rowid, {packed_artists("lpad(idx::VARCHAR, 6, '0')", 6)} AS artists,
+                    SELECT album_rowid, {artist_positions("lpad(idx::VARCHAR, 6, '0')", 6)} AS artists,
                            flatten(list(r.terms)) AS artist_terms
                     FROM (SELECT album_rowid, artist_rowid, min(coalesce(index_in_album, 0)) AS idx
                          FROM d_artist_albums
@@ -193,7 +193,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 # track_artists has no order column: file order is the only hint of credit order.
                 # Its rare duplicated pairs are dropped when objects are made.
                 f"""CREATE TEMP TABLE track_artist_lists AS
-                    SELECT ta.track_rowid, {packed_artists("lpad(to_hex(ta.file_row_number), 12, '0')", 12)} AS artists
+                    SELECT ta.track_rowid, {artist_positions("lpad(to_hex(ta.file_row_number), 12, '0')", 12)} AS artists
                     FROM d_track_artists ta JOIN artist_ref r ON r.dump_rowid = ta.artist_rowid
                    GROUP BY ta.track_rowid""",
             ],
@@ -269,9 +269,9 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 """CREATE TEMP TABLE track_artist_refs AS
                    SELECT x.pos, x.popularity, x.year, r.pos AS artist_pos, r.terms, r.genre_terms
                    FROM (SELECT rowid AS pos, popularity, year,
-                                split_part(unnest(string_split(artists, chr(30))), chr(31), 1) AS artist_id
+                                unnest(string_split(nullif(artists, ''), ','))::BIGINT AS artist_pos
                          FROM tracks) x
-                   JOIN artist_ref r ON r.id = x.artist_id""",
+                   JOIN artist_ref r ON r.pos = x.artist_pos""",
                 # Ties in popularity go to the earlier track, so the list is stable across builds.
                 """CREATE TABLE artist_top_tracks AS
                    SELECT artist_pos, max_by(pos, popularity * 1000000000000 - pos, 10) AS positions

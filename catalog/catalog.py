@@ -37,7 +37,7 @@ Companion = TypeVar("Companion", ObjectStore, Postings)
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
-_GENRE_CACHE_SIZE = 200_000  # artists: ~25 MB for the generated 10M dump's, ids included
+_ARTIST_CACHE_SIZE = 200_000  # credited artists (id, name, genres) remembered for track_facts
 
 
 class Catalog:
@@ -54,7 +54,7 @@ class Catalog:
         self.path = path
         self.meta = meta
         self._markets: dict[int, tuple[str, ...]] = {}
-        self._genres: dict[str, tuple[str, ...]] = {}  # by artist id, for track_facts
+        self._credited_artists: dict[int, facts.CreditedArtist] = {}  # by position, for track_facts
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -191,9 +191,11 @@ class Catalog:
         >>> cat.track_facts(["5CRPGdCSOfstyTVK9Ja5EQ"])[0].album.label  # doctest: +SKIP
         'Rhino'
         """
-        if len(self._genres) > _GENRE_CACHE_SIZE:
-            self._genres = {}
-        return facts.track_facts(self._store, track_ids, audio_features=self.has_audio_features, genres=self._genres)
+        if len(self._credited_artists) > _ARTIST_CACHE_SIZE:
+            self._credited_artists = {}
+        return facts.track_facts(
+            self._store, track_ids, audio_features=self.has_audio_features, artists=self._credited_artists
+        )
 
     # -- albums ----------------------------------------------------------------------------
 

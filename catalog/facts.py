@@ -7,8 +7,8 @@ needs a dozen plain values of each. Making the full objects for that (``Catalog.
 of it spent on what the importer throws away: markets, images, hrefs, copyrights, nested
 simplified objects, and whole rows read for a few of their columns. Here two batched queries
 select just the columns wanted (tracks by id, joined to their albums, with their audio features;
-the credited artists' genres), and each album's facts are made once per batch, however many of its
-tracks were asked for.
+the credited artists' names and genres), and each album's facts and each credit's artists are
+made once per batch, however many of its tracks were asked for.
 
 The records are named tuples: immutable like frozen dataclasses, but made in one C call where a
 frozen dataclass sets each field through ``object.__setattr__`` (five times slower for a track's
@@ -25,8 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .ids import parse_id
-from .objects import unpack_credits
-from .objectstore import ObjectStore
+from .objectstore import ObjectStore, artist_positions, unpack_genres
 
 if TYPE_CHECKING:
     from .types import Album, Artist, AudioFeatures, SimplifiedAlbum, Track
@@ -157,31 +156,37 @@ def _album_facts(album: Album | SimplifiedAlbum) -> AlbumFacts:
     )
 
 
+CreditedArtist = tuple[str, str, tuple[str, ...]]
+"""An artist as a track's facts need it: ``(id, name, genres)``."""
+
+
 def track_facts(
-    store: ObjectStore, track_ids: Sequence[str], *, audio_features: bool, genres: dict[str, tuple[str, ...]]
+    store: ObjectStore, track_ids: Sequence[str], *, audio_features: bool, artists: dict[int, CreditedArtist]
 ) -> list[TrackFacts | None]:
     """The facts of each track in ``track_ids`` (ids, URIs or links), in the order asked; None in
     place of ids the catalog lacks and of invalid ones. ``audio_features`` says whether the catalog
     was built with them (the store has no table for them otherwise).
 
-    ``genres`` holds artists' genres by id, from earlier calls: artists found there are not read
-    again, and those read are added (with () for artists the catalog lacks).
+    ``artists`` holds artists by position, from earlier calls: those found there are not read
+    again, and those read are added.
     """
     ids = [parse_id(t, "track") for t in track_ids]
     rows = store.track_fact_rows((i for i in ids if i), _FEATURES if audio_features else ())
-    credits = [unpack_credits(row[8]) for row in rows]
+    # An album's tracks mostly share one credit: each distinct one is worked out once per batch.
+    credit_positions = {packed: artist_positions(packed) for packed in {row[8] for row in rows}}
     # A bulk reader meets the same artists again and again: each is read once while it is remembered.
-    unknown = {artist_id for artists in credits for artist_id in artists if artist_id not in genres}
+    unknown = {pos for positions in credit_positions.values() for pos in positions if pos not in artists}
     if unknown:
-        found = store.artist_genres(unknown)
-        genres.update((artist_id, found.get(artist_id, ())) for artist_id in unknown)
+        found = store.credited_artists(unknown)
+        artists.update((pos, (i, name, tuple(unpack_genres(genres)))) for pos, (i, name, genres) in found.items())
+    credits = {packed: _credit(positions, artists) for packed, positions in credit_positions.items()}
     albums: dict[int, AlbumFacts] = {}
     by_id: dict[str, TrackFacts] = {}
     # Runs once per track of a whole listening history: plain unpacking, no helper calls, and few
     # container objects (the garbage collector walks each one that outlives a batch). Columns as
     # ObjectStore.track_fact_rows lists them: the track's, its album's, its audio features'.
-    for row, artists in zip(rows, credits):
-        track_id, name, duration_ms, explicit, popularity, isrc, disc_number, track_number, _, album_pos = row[:10]
+    for row in rows:
+        track_id, name, duration_ms, explicit, popularity, isrc, disc_number, track_number, packed, album_pos = row[:10]
         album = albums.get(album_pos)
         if album is None:
             album_id, album_name, album_type, label, album_popularity, release_date, total_tracks = row[10:17]
@@ -189,14 +194,19 @@ def track_facts(
                 album_id, album_name or "", album_type, label or "", int(album_popularity or 0), release_date,
                 int(total_tracks or 0),
             )  # fmt: skip
-        artist_genres = [g for a in artists if (g := genres.get(a))]
         features = AudioFeatureFacts(*row[18:]) if audio_features and row[17] is not None else None
         by_id[track_id] = TrackFacts(
             track_id, name or "", int(duration_ms), bool(explicit), int(popularity or 0), int(disc_number),
-            int(track_number), isrc or None, tuple(artists), tuple(artists.values()),
-            tuple(sorted({g for gs in artist_genres for g in gs})) if artist_genres else (), album, features,
+            int(track_number), isrc or None, *credits[packed], album, features,
         )  # fmt: skip
     return [by_id.get(i) if i else None for i in ids]
+
+
+def _credit(positions: list[int], artists: dict[int, CreditedArtist]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A credit's artist ids, artist names and genres (sorted, each once), as TrackFacts holds them."""
+    credited = [artists[p] for p in positions if p in artists]
+    genres = {genre for _, _, artist_genres in credited for genre in artist_genres}
+    return tuple(a[0] for a in credited), tuple(a[1] for a in credited), tuple(sorted(genres))
 
 
 # The columns of the audio-features table that AudioFeatureFacts holds, in its field order.

@@ -62,23 +62,7 @@ def simplified_artist(ref: Row, base: str = SPOTIFY_API) -> SimplifiedArtist:
     return obj  # type: ignore[return-value]
 
 
-ITEM_SEPARATOR, FIELD_SEPARATOR = "\x1e", "\x1f"
-
-
-def unpack_credits(packed: str | None) -> dict[str, str]:
-    """``"id␟name␞id␟name"`` (as the builder stores credits) → ``{id: name}`` in credit order,
-    each artist once: the dump repeats a few (track, artist) pairs."""
-    credits: dict[str, str] = {}
-    for item in (packed or "").split(ITEM_SEPARATOR):
-        if item:
-            artist_id, _, name = item.partition(FIELD_SEPARATOR)
-            credits.setdefault(artist_id, name)
-    return credits
-
-
-def unpack_artists(packed: str | None) -> list[dict[str, str]]:
-    """:func:`unpack_credits` as ``[{"id", "name"}]``."""
-    return [{"id": artist_id, "name": name} for artist_id, name in unpack_credits(packed).items()]
+ITEM_SEPARATOR = "\x1e"
 
 
 # Nearly every image in the dump is one of a few standard renditions of a cover or portrait: the
@@ -125,8 +109,8 @@ def preview_url(row: Row) -> str | None:
     return PREVIEW_URL_PREFIX + digest.hex() + PREVIEW_URL_SUFFIX if digest is not None else row["preview_url"]
 
 
-def _artist_list(packed: str | None, base: str) -> list[SimplifiedArtist]:
-    return [simplified_artist(ref, base) for ref in unpack_artists(packed)]
+def _artist_list(refs: Sequence[Row], base: str) -> list[SimplifiedArtist]:
+    return [simplified_artist(ref, base) for ref in refs]
 
 
 def artist(row: Row, base: str = SPOTIFY_API) -> Artist:

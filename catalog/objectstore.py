@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
-from .schema import AUDIO_FEATURE_NAMES
+from .schema import AUDIO_FEATURE_NAMES, FLOAT_AUDIO_FEATURES
 
 # SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap,
 # except where visiting many rows in order pays for it.
@@ -42,6 +42,36 @@ def store_path(catalog_path: Path) -> Path:
 # lookups that want both (every play of a listening history) read one row instead of two, and the
 # catalog saves a second key per track.
 FEATURE_COLUMNS = tuple(f"af_{name}" for name in AUDIO_FEATURE_NAMES)
+# The dump gives features with decimals to at most six places (0.0569, -15.38, 127.969) but for a
+# few tiny ones (1.13e-05). Those are stored as integers in millionths where that gives back the
+# same double, in 3 or 4 bytes instead of a REAL's 8; the others as they are. SQLite keeps each
+# value's own type in the untyped feature columns, and the reader divides only the integers.
+FEATURE_SCALE = 1_000_000
+_SCALED_OR_EXACT = "UNION(scaled BIGINT, exact DOUBLE)"
+
+
+def stored_feature(value: str, name: str) -> str:
+    """DuckDB SQL giving the stored form of the audio feature ``name`` whose number is ``value``."""
+    if name not in FLOAT_AUDIO_FEATURES:
+        return value
+    scaled = f"round({value} * {FEATURE_SCALE})"
+    # abs() < 1e9 keeps the integer in range and leaves NaN and infinities (which DuckDB orders
+    # above every number) as they are; -0.0 equals 0 but must keep its sign.
+    return f"""CASE WHEN abs({value}) < 1e9 AND {scaled} / {FEATURE_SCALE} = {value} AND ({value} <> 0 OR NOT signbit({value}))
+                    THEN {scaled}::BIGINT::{_SCALED_OR_EXACT} ELSE {value}::{_SCALED_OR_EXACT} END"""
+
+
+def _feature_value(column: str, name: str) -> str:
+    """SQLite SQL reading back a stored audio feature (see :func:`stored_feature`) as the dump's number."""
+    if name not in FLOAT_AUDIO_FEATURES:
+        return column
+    return f"CASE WHEN typeof({column}) = 'integer' THEN {column} / {FEATURE_SCALE}.0 ELSE {column} END"
+
+
+def artist_positions(packed: str | None) -> list[int]:
+    """A track's or album's credited artists, as the builder packs them ("12,345"): their positions
+    in the artists table in credit order, each once (the dump repeats a few track–artist pairs)."""
+    return list(dict.fromkeys(map(int, packed.split(",")))) if packed else []
 # What track objects are made of: every column but the audio features.
 TRACK_COLUMNS = (
     "pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit, popularity, isrc, preview_url, "
@@ -141,6 +171,7 @@ def _tables(has_audio_features: bool) -> list[tuple[str, str, str]]:
     """The tables with their statements, the tracks' audio-feature columns filled in."""
     columns = ("has_features", *FEATURE_COLUMNS) if has_audio_features else ()
     features = "".join(f", {c}" for c in columns)
+    # The feature columns have no type, so that SQLite keeps each value's own (see FEATURE_SCALE).
     return [
         (name, create.format(features=features), query.format(features=features)) if name == "tracks" else (name, create, query)
         for name, create, query in _TABLES
@@ -260,21 +291,35 @@ class ObjectStore:
         return self._fetch_in(f"SELECT {column}, pos FROM {table} WHERE {column} IN ({{marks}})", values)
 
     def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Rows of an object table (tracks, albums, artists) by position."""
+        """Rows of an object table (tracks, albums, artists) by position; a track's or album's
+        ``artists`` are its credited artists (see :meth:`_credited`)."""
         columns = TRACK_COLUMNS if table == "tracks" else "*"
         rows = self._fetch_in(f"SELECT {columns} FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
+        if table != "artists":
+            self._credited(rows)
         return {row["pos"]: row for row in rows}
 
     def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
         """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
-        return self._fetch_dicts(
+        rows = self._fetch_dicts(
             f"SELECT {TRACK_COLUMNS} FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1]
         )
+        return self._credited(rows)
+
+    def _credited(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` with each one's packed ``artists`` replaced by ``[{"id", "name"}]`` in credit order."""
+        credits = [artist_positions(row["artists"]) for row in rows]
+        artists = self.credited_artists({pos for positions in credits for pos in positions})
+        for row, positions in zip(rows, credits):
+            row["artists"] = [{"id": artists[p][0], "name": artists[p][1]} for p in positions if p in artists]
+        return rows
 
     def audio_feature_rows(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         """The audio features (named as the dump names them) of the tracks at these positions that
         have them; only for a catalog built with audio features."""
-        features = ", ".join(f"{column} AS {name}" for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES))
+        features = ", ".join(
+            f"{_feature_value(column, name)} AS {name}" for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES)
+        )
         rows = self._fetch_in(
             f"SELECT pos, {features} FROM tracks WHERE pos IN ({{marks}}) AND has_features = 1", positions, dicts=True
         )
@@ -286,8 +331,8 @@ class ObjectStore:
 
     def track_fact_rows(self, ids: Iterable[str], feature_columns: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         """What :mod:`catalog.facts` reads of the tracks with these ids (those found): ``(id, name,
-        duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artists,
-        album_pos)``, then of its album ``(id, name, album_type, label, popularity, release_date,
+        duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artist positions
+        (see :func:`artist_positions`), album_pos)``, then of its album ``(id, name, album_type, label, popularity, release_date,
         total_tracks)``, then, when ``feature_columns`` (this package's constants) are given, the
         track's ``has_features`` (None when it has none) and those features.
 
@@ -296,7 +341,7 @@ class ObjectStore:
         neighbouring pages, about a third less CPU at 10M than visiting them in id order. Big
         chunks give each statement more neighbours.
         """
-        features = "".join(f", t.af_{column}" for column in feature_columns)
+        features = "".join(f", {_feature_value(f't.af_{name}', name)}" for name in feature_columns)
         sql = f"""SELECT t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
                          t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
                          a.release_date, a.total_tracks {f", t.has_features{features}" if feature_columns else ""}
@@ -304,13 +349,10 @@ class ObjectStore:
                   WHERE t.pos IN (SELECT pos FROM track_ids WHERE id IN ({{marks}}))"""
         return self._fetch_in(sql, ids, chunk=_BIG_CHUNK)
 
-    def artist_genres(self, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """The genres of the artists with these ids (those found), in the order ``Catalog.artists``
-        gives them."""
-        rows = self._fetch_in(
-            "SELECT i.id, a.genres FROM artist_ids i JOIN artists a ON a.pos = i.pos WHERE i.id IN ({marks})", ids
-        )
-        return {artist_id: tuple(unpack_genres(genres)) for artist_id, genres in rows}
+    def credited_artists(self, positions: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """``(id, name, packed genres)`` of the artists at these positions (see :func:`unpack_genres`)."""
+        rows = self._fetch_in("SELECT pos, id, name, genres FROM artists WHERE pos IN ({marks})", positions)
+        return {pos: (artist_id, name, genres) for pos, artist_id, name, genres in rows}
 
     def artist_albums(self, artist_pos: int, groups: Sequence[str], limit: int, offset: int) -> tuple[list[tuple[int, str]], int]:
         """One page of (album_pos, album_group) links of an artist, and how many there are."""

@@ -93,17 +93,17 @@ def test_facts_of_every_sample_track_equal_the_full_objects(sample_catalog: Cata
     assert len({id(f.album) for f in facts if f}) == 21
 
 
-def test_artists_genres_are_read_once_per_catalog(sample_catalog_path: Path, sample_dir: Path) -> None:
-    # A listening history asks for the same artists file after file: their genres are remembered.
+def test_credited_artists_are_read_once_per_catalog(sample_catalog_path: Path, sample_dir: Path) -> None:
+    # A listening history asks for the same artists file after file: their names and genres are remembered.
     statements: list[str] = []
     with Catalog.open(sample_catalog_path, tracer=lambda source, sql, params, seconds: statements.append(sql)) as cat:
         ids = dump_track_ids(sample_dir)
         first = cat.track_facts(ids[:200])
-        assert any("artist_ids" in sql for sql in statements)
+        assert any("FROM artists" in sql for sql in statements)
         statements.clear()
         again = cat.track_facts(ids[:200])
         assert again == first
-        assert statements and not any("artist_ids" in sql for sql in statements)
+        assert statements and not any("FROM artists" in sql for sql in statements)
         assert_same_facts(cat.track_facts(ids), expected_facts(cat, ids))
 
 
