@@ -116,8 +116,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
     # A track's audio features go into its own row (see catalog.objectstore).
     feature_values = "".join(
-        f", {objectstore.stored_feature(f'f.{name}', name)} AS {column}"
-        for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS)
+        f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS)
     )
     features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{feature_values}" if has_features else ""
     features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""

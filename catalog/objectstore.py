@@ -47,22 +47,40 @@ FEATURE_COLUMNS = tuple(f"af_{name}" for name in AUDIO_FEATURE_NAMES)
 # same double, in 3 or 4 bytes instead of a REAL's 8; the others as they are. SQLite keeps each
 # value's own type in the untyped feature columns, and the reader divides only the integers.
 FEATURE_SCALE = 1_000_000
-_SCALED_OR_EXACT = "UNION(scaled BIGINT, exact DOUBLE)"
+# DuckDB gives each such feature twice, in millionths (this where they are not exact) and as it
+# is, and the insert picks one: a single column of either type would cost DuckDB's slow
+# conversion of union values, and NULL for "not exact" the sqlite3 module's slow binding of None.
+_NOT_SCALED = -(2**62)
 
 
-def stored_feature(value: str, name: str) -> str:
-    """DuckDB SQL giving the stored form of the audio feature ``name`` whose number is ``value``."""
-    if name not in FLOAT_AUDIO_FEATURES:
-        return value
-    scaled = f"round({value} * {FEATURE_SCALE})"
+def _in_millionths(column: str) -> str:
+    """DuckDB SQL giving the feature ``column`` in whole millionths, or ``_NOT_SCALED``."""
+    scaled = f"round({column} * {FEATURE_SCALE})"
     # abs() < 1e9 keeps the integer in range and leaves NaN and infinities (which DuckDB orders
     # above every number) as they are; -0.0 equals 0 but must keep its sign.
-    return f"""CASE WHEN abs({value}) < 1e9 AND {scaled} / {FEATURE_SCALE} = {value} AND ({value} <> 0 OR NOT signbit({value}))
-                    THEN {scaled}::BIGINT::{_SCALED_OR_EXACT} ELSE {value}::{_SCALED_OR_EXACT} END"""
+    return f"""CASE WHEN abs({column}) < 1e9 AND {scaled} / {FEATURE_SCALE} = {column} AND ({column} <> 0 OR NOT signbit({column}))
+                    THEN {scaled}::BIGINT ELSE {_NOT_SCALED} END"""
+
+
+def _track_copy(has_audio_features: bool) -> tuple[str, str]:
+    """The tracks' feature columns for the copy: (DuckDB select list, SQLite values list), both
+    starting with a comma; the values' parameters are numbered from ``_TRACK_BASE_COLUMNS + 1``."""
+    if not has_audio_features:
+        return "", ""
+    select, values = ["has_features"], [f"?{_TRACK_BASE_COLUMNS + 1}"]
+    for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES):
+        at = _TRACK_BASE_COLUMNS + len(select) + 1
+        if name in FLOAT_AUDIO_FEATURES:
+            select += [_in_millionths(column), column]
+            values.append(f"CASE WHEN ?{at} <> {_NOT_SCALED} THEN ?{at} ELSE ?{at + 1} END")
+        else:
+            select.append(column)
+            values.append(f"?{at}")
+    return "".join(f", {c}" for c in select), "".join(f", {v}" for v in values)
 
 
 def _feature_value(column: str, name: str) -> str:
-    """SQLite SQL reading back a stored audio feature (see :func:`stored_feature`) as the dump's number."""
+    """SQLite SQL reading back a stored audio feature (see ``FEATURE_SCALE``) as the dump's number."""
     if name not in FLOAT_AUDIO_FEATURES:
         return column
     return f"CASE WHEN typeof({column}) = 'integer' THEN {column} / {FEATURE_SCALE}.0 ELSE {column} END"
@@ -83,9 +101,10 @@ _TRACKS_TABLE = (
        disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER, popularity INTEGER,
        isrc TEXT, preview_url TEXT, preview_hash BLOB, markets_rowid INTEGER, artists TEXT NOT NULL{features})""",
     """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
-              popularity, isrc, preview_url, preview_hash, markets_rowid, artists{features}
+              popularity, isrc, preview_url, preview_hash, markets_rowid, artists{select}
        FROM tracks""",
 )
+_TRACK_BASE_COLUMNS = len(TRACK_COLUMNS.split(","))  # the columns ahead of the audio features
 
 # (table, CREATE statement, DuckDB query giving its rows in key order). Rows are inserted in key
 # order so SQLite appends to its B-trees instead of splitting pages all over them. Tables the build
@@ -167,13 +186,18 @@ def table_names() -> list[str]:
     return [name for name, _, _ in _TABLES]
 
 
-def _tables(has_audio_features: bool) -> list[tuple[str, str, str]]:
-    """The tables with their statements, the tracks' audio-feature columns filled in."""
+def _tables(has_audio_features: bool) -> list[tuple[str, str, str, str | None]]:
+    """The tables with their statements and the values their inserts take (None: the query's
+    columns as they are), the tracks' audio-feature columns filled in."""
     columns = ("has_features", *FEATURE_COLUMNS) if has_audio_features else ()
-    features = "".join(f", {c}" for c in columns)
     # The feature columns have no type, so that SQLite keeps each value's own (see FEATURE_SCALE).
+    features = "".join(f", {c}" for c in columns)
+    select, values = _track_copy(has_audio_features)
+    track_values = ", ".join(f"?{n}" for n in range(1, _TRACK_BASE_COLUMNS + 1)) + values
     return [
-        (name, create.format(features=features), query.format(features=features)) if name == "tracks" else (name, create, query)
+        (name, create.format(features=features), query.format(select=select), track_values)
+        if name == "tracks"
+        else (name, create, query, None)
         for name, create, query in _TABLES
     ]
 
@@ -200,13 +224,12 @@ def write_store(
         db.execute("PRAGMA locking_mode = EXCLUSIVE")
         db.execute("PRAGMA cache_size = -262144")
         db.execute("BEGIN")
-        for name, create, query in _tables(has_audio_features):
+        for name, create, query, values in _tables(has_audio_features):
             if progress:
                 progress(name)
             db.execute(create)
             cursor = con.execute(query)
-            width = len(cursor.description)
-            insert = f"INSERT INTO {name} VALUES ({', '.join('?' * width)})"
+            insert = f"INSERT INTO {name} VALUES ({values or ', '.join('?' * len(cursor.description))})"
             while batch := cursor.fetchmany(_EXPORT_BATCH):
                 db.executemany(insert, batch)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
