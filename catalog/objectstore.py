@@ -47,9 +47,10 @@ FEATURE_COLUMNS = tuple(f"af_{name}" for name in AUDIO_FEATURE_NAMES)
 # same double, in 3 or 4 bytes instead of a REAL's 8; the others as they are. SQLite keeps each
 # value's own type in the untyped feature columns, and the reader divides only the integers.
 FEATURE_SCALE = 1_000_000
-# DuckDB gives each such feature twice, in millionths (this where they are not exact) and as it
-# is, and the insert picks one: a single column of either type would cost DuckDB's slow
-# conversion of union values, and NULL for "not exact" the sqlite3 module's slow binding of None.
+# DuckDB gives each such feature twice, in millionths (``_NOT_SCALED`` where it is not a whole
+# number of them) and as it is, and the insert picks one. One union-typed value would cost
+# DuckDB's slow conversion of unions to Python, and NULL for "not whole" the sqlite3 module's slow
+# binding of None (its adapter lookup): each about doubled the tracks' copy.
 _NOT_SCALED = -(2**62)
 
 
