@@ -103,9 +103,9 @@ def _packed_images() -> str:
 PACKED_IMAGES = _packed_images()
 
 
-def artist_positions(order_key: str, key_width: int) -> str:
+def pack_artist_positions(order_key: str, key_width: int) -> str:
     """Aggregate ``r.pos`` (the credited artists' positions) into one comma-separated string,
-    ordered by a fixed-width text key."""
+    ordered by a fixed-width text key; :func:`catalog.objectstore.artist_positions` unpacks it."""
     return f"array_to_string(list_transform(list_sort(list({order_key} || r.pos::VARCHAR)), lambda s: s[{key_width + 1}:]), ',')"
 
 
@@ -164,7 +164,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 # The album's own artists only: appears-on links would turn a one-artist
                 # compilation into a hundred "album artists".
                 f"""CREATE TEMP TABLE album_artist_lists AS
-                    SELECT album_rowid, {artist_positions("lpad(idx::VARCHAR, 6, '0')", 6)} AS artists,
+                    SELECT album_rowid, {pack_artist_positions("lpad(idx::VARCHAR, 6, '0')", 6)} AS artists,
                            flatten(list(r.terms)) AS artist_terms
                     FROM (SELECT album_rowid, artist_rowid, min(coalesce(index_in_album, 0)) AS idx
                          FROM d_artist_albums
@@ -192,7 +192,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 # track_artists has no order column: file order is the only hint of credit order.
                 # Its rare duplicated pairs are dropped when objects are made.
                 f"""CREATE TEMP TABLE track_artist_lists AS
-                    SELECT ta.track_rowid, {artist_positions("lpad(to_hex(ta.file_row_number), 12, '0')", 12)} AS artists
+                    SELECT ta.track_rowid, {pack_artist_positions("lpad(to_hex(ta.file_row_number), 12, '0')", 12)} AS artists
                     FROM d_track_artists ta JOIN artist_ref r ON r.dump_rowid = ta.artist_rowid
                    GROUP BY ta.track_rowid""",
             ],

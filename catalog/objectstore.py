@@ -91,6 +91,8 @@ def artist_positions(packed: str | None) -> list[int]:
     """A track's or album's credited artists, as the builder packs them ("12,345"): their positions
     in the artists table in credit order, each once (the dump repeats a few track–artist pairs)."""
     return list(dict.fromkeys(map(int, packed.split(",")))) if packed else []
+
+
 # What track objects are made of: every column but the audio features.
 TRACK_COLUMNS = (
     "pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit, popularity, isrc, preview_url, "
@@ -356,8 +358,8 @@ class ObjectStore:
     def track_fact_rows(self, ids: Iterable[str], feature_columns: Sequence[str] = ()) -> list[tuple[Any, ...]]:
         """What :mod:`catalog.facts` reads of the tracks with these ids (those found): ``(id, name,
         duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artist positions
-        (see :func:`artist_positions`), album_pos)``, then of its album ``(id, name, album_type, label, popularity, release_date,
-        total_tracks)``, then, when ``feature_columns`` (this package's constants) are given, the
+        (see :func:`artist_positions`), album_pos)``, then of its album ``(id, name, album_type,
+        label, popularity, release_date, total_tracks)``, then, when ``feature_columns`` (this package's constants) are given, the
         track's ``has_features`` (None when it has none) and those features.
 
         One statement per chunk of ids finds their positions and visits the rows in position order
