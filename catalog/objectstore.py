@@ -189,6 +189,10 @@ def table_names() -> list[str]:
     return [name for name, _, _ in _TABLES]
 
 
+# Tables made by the build's search steps; the object tables are ready before those steps run.
+SEARCH_TABLES = ("term_runs",)
+
+
 def _tables(has_audio_features: bool) -> list[tuple[str, str, str, str | None]]:
     """The tables with their statements and the values their inserts take (None: the query's
     columns as they are), the tracks' audio-feature columns filled in."""
@@ -205,41 +209,58 @@ def _tables(has_audio_features: bool) -> list[tuple[str, str, str, str | None]]:
     ]
 
 
-def write_store(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    meta: dict[str, str],
-    *,
-    has_audio_features: bool,
-    progress: Callable[[str], None] | None = None,
-) -> None:
-    """Copy the object tables from the build's DuckDB connection into a new SQLite file.
+class StoreWriter:
+    """A new object store, filled with tables copied from the build's DuckDB database.
 
-    ``progress(table)`` is called as each table starts.
+    The build copies the object tables on a second thread while its own thread runs DuckDB's
+    search steps, then the rest: calls may come from any thread, one at a time. Nothing is
+    committed before :meth:`finish`.
     """
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
+
+    def __init__(self, path: Path, *, has_audio_features: bool):
+        path.unlink(missing_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         # Written once, then only read: no journal, no fsync until the end, big pages for B-trees.
-        db.execute("PRAGMA page_size = 8192")
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA locking_mode = EXCLUSIVE")
-        db.execute("PRAGMA cache_size = -262144")
-        db.execute("BEGIN")
-        for name, create, query, values in _tables(has_audio_features):
+        self._db.execute("PRAGMA page_size = 8192")
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
+        # Rows arrive in key order, so each B-tree grows only at its right edge: a small cache holds
+        # that, and leaves the memory to DuckDB, which builds the search postings meanwhile.
+        self._db.execute("PRAGMA cache_size = -16384")
+        self._db.execute("BEGIN")
+        self._tables = {name: (create, query, values) for name, create, query, values in _tables(has_audio_features)}
+
+    def copy(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        names: Sequence[str],
+        *,
+        progress: Callable[[str], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """Copy the tables ``names`` from ``con``, in that order; ``progress(table)`` is called as
+        each starts. When ``stop`` is set, the copy ends at its next batch of rows, unfinished."""
+        for name in names:
             if progress:
                 progress(name)
-            db.execute(create)
+            create, query, values = self._tables[name]
+            self._db.execute(create)
             cursor = con.execute(query)
             insert = f"INSERT INTO {name} VALUES ({values or ', '.join('?' * len(cursor.description))})"
             while batch := cursor.fetchmany(_EXPORT_BATCH):
-                db.executemany(insert, batch)
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-        db.execute("COMMIT")
-    finally:
-        db.close()
+                if stop is not None and stop.is_set():
+                    return
+                self._db.executemany(insert, batch)
+
+    def finish(self, meta: dict[str, str]) -> None:
+        """Write ``meta`` and commit everything copied."""
+        self._db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self._db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def unpack_genres(packed: str) -> list[str]:
