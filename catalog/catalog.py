@@ -161,6 +161,7 @@ class Catalog:
     def _track_objects(self, rows: Sequence[dict[str, Any] | None], market: str | None, base: str) -> list[Track | None]:
         present = [r for r in rows if r is not None]
         albums = self._albums_at(r["album_pos"] for r in present)
+        self._store.credit([*present, *albums.values()])
         markets = self._market_view([*present, *albums.values()], market)
         return [objects.track(r, albums[r["album_pos"]], markets, base) if r else None for r in rows]
 
@@ -230,7 +231,9 @@ class Catalog:
     ) -> list[Album | None]:
         present = [r for r in rows if r is not None]
         track_rows = self._album_track_rows(present, track_limit, 0)
-        markets = self._market_view([*present, *(t for ts in track_rows.values() for t in ts)], market)
+        every_track = [t for ts in track_rows.values() for t in ts]
+        self._store.credit([*present, *every_track])
+        markets = self._market_view([*present, *every_track], market)
         result: list[Album | None] = []
         for row in rows:
             if row is None:
@@ -257,6 +260,7 @@ class Catalog:
             return None
         row = next(iter(rows.values()))
         track_rows = self._album_track_rows([row], limit, offset)[row["pos"]]
+        self._store.credit(track_rows)
         markets = self._market_view(track_rows, market)
         items = [objects.simplified_track(t, markets, base) for t in track_rows]
         return objects.paging(
@@ -311,6 +315,7 @@ class Catalog:
         artist_row = next(iter(rows.values()))
         links, total = self._store.artist_albums(artist_row["pos"], groups, limit, offset)
         albums = self._albums_at(p for p, _ in links)
+        self._store.credit(albums.values())
         markets = self._market_view(albums.values(), market)
         items = []
         for album_pos, group in links:
@@ -372,6 +377,7 @@ class Catalog:
                 ]
             elif search_type == "album":
                 albums = self._albums_at(positions)
+                self._store.credit(albums.values())
                 markets = self._market_view(albums.values(), market)
                 items = [objects.simplified_album(albums[p], markets, base) for p in positions if p in albums]
             else:

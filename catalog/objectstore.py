@@ -338,28 +338,30 @@ class ObjectStore:
         return self._fetch_in(f"SELECT {column}, pos FROM {table} WHERE {column} IN ({{marks}})", values)
 
     def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Rows of an object table (tracks, albums, artists) by position; a track's or album's
-        ``artists`` are its credited artists (see :meth:`_credited`)."""
+        """Rows of an object table (tracks, albums, artists) by position. A track's or album's
+        ``artists`` are still packed: :meth:`credit` the rows that become objects."""
         columns = TRACK_COLUMNS if table == "tracks" else "*"
         rows = self._fetch_in(f"SELECT {columns} FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
-        if table != "artists":
-            self._credited(rows)
         return {row["pos"]: row for row in rows}
 
     def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
-        """``count`` consecutive tracks from position ``start``: one album's tracks, in order."""
-        rows = self._fetch_dicts(
+        """``count`` consecutive tracks from position ``start``: one album's tracks, in order,
+        their ``artists`` packed (see :meth:`credit`)."""
+        return self._fetch_dicts(
             f"SELECT {TRACK_COLUMNS} FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1]
         )
-        return self._credited(rows)
 
-    def _credited(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``rows`` with each one's packed ``artists`` replaced by ``[{"id", "name"}]`` in credit order."""
-        credits = [artist_positions(row["artists"]) for row in rows]
+    def credit(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace each row's packed ``artists`` by ``[{"id", "name"}]`` in credit order.
+
+        One statement reads the artists of all the rows, tracks and albums alike: a track object
+        needs its own credits and its album's, an album its own and its tracks'.
+        """
+        unique = list({id(row): row for row in rows}.values())  # a row asked for twice is credited once
+        credits = [artist_positions(row["artists"]) for row in unique]
         artists = self.credited_artists({pos for positions in credits for pos in positions})
-        for row, positions in zip(rows, credits):
+        for row, positions in zip(unique, credits):
             row["artists"] = [{"id": artists[p][0], "name": artists[p][1]} for p in positions if p in artists]
-        return rows
 
     def audio_feature_rows(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         """The audio features (named as the dump names them) of the tracks at these positions that

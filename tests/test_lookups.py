@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -117,6 +118,18 @@ def test_batches_keep_order_and_put_none_in_place(sample_catalog: Catalog) -> No
     assert [t["id"] if t else None for t in result] == [ids[2], None, None, ids[0], ids[2]]
     albums = sample_catalog.albums([unknown, SUBSTANCE])
     assert albums[0] is None and albums[1] is not None and albums[1]["name"] == "Substance"
+
+
+def test_an_object_and_the_objects_inside_it_read_their_artists_at_once(sample_catalog_path: Path) -> None:
+    statements: list[str] = []
+    with Catalog.open(sample_catalog_path, tracer=lambda source, sql, params, seconds: statements.append(sql)) as cat:
+        track = cat.track(CEREMONY)
+        assert track is not None and track["artists"] and track["album"]["artists"]
+        assert sum("FROM artists" in sql for sql in statements) == 1
+        statements.clear()
+        album = cat.album(SUBSTANCE)
+        assert album is not None and all(t["artists"] for t in album["tracks"]["items"])
+        assert sum("FROM artists" in sql for sql in statements) == 1
 
 
 @pytest.mark.parametrize(
