@@ -520,9 +520,10 @@ def _run_search_steps_while_copying(
     then give DuckDB its ``threads`` again.
 
     The copy converts every row in Python, one core's work. DuckDB runs the steps on one thread
-    meanwhile: a second would only slow the copy, which is the longer of the two (at 10M tracks
-    the build took 173 s so, 191 s with two DuckDB threads, 205 s one after the other). Either
-    side failing stops the other (the copy at its next batch, the steps at their next statement).
+    while it lasts: a second would only slow the copy, which is the longer of the two at 10M
+    tracks (the build took 174 s so, 191 s with two DuckDB threads, 205 s one after the other).
+    Either side failing stops the other (the copy at its next batch, the steps at their next
+    statement).
     """
     object_tables = [name for name in objectstore.table_names() if name not in objectstore.SEARCH_TABLES]
     reader = con.cursor()  # DuckDB connections are not shared between threads; a cursor is one of its own.
@@ -534,12 +535,16 @@ def _run_search_steps_while_copying(
             copying = pool.submit(
                 store.copy, reader, object_tables, progress=lambda name: report(_store_step(name)), stop=stop
             )
+            copy_running = True
             try:
                 for title, _, statements in search_steps:
                     report(title)
                     for statement in statements:
-                        if copying.done():
+                        if copy_running and copying.done():
                             copying.result()  # raises what stopped the copy
+                            # At 50M tracks the steps outlast the copy: its core is theirs now.
+                            con.execute(f"SET threads = {int(threads)}")
+                            copy_running = False
                         con.execute(statement)
                 copying.result()
             finally:
