@@ -551,7 +551,7 @@ def _run_search_steps_while_copying(
                 stop.set()  # no-op once the copy has finished
     finally:
         reader.close()
-        con.execute(f"SET threads = {int(threads)}")
+    con.execute(f"SET threads = {int(threads)}")
 
 
 class _StepReports:
