@@ -469,13 +469,12 @@ def build_catalog(
         weights |= {_store_step(name): _cost(counts, *_STORE_COSTS[name]) for name in objectstore.table_names()}
         weights[_POSTINGS_STEP] = _cost(counts, "tracks", _POSTINGS_COST)
         report = _StepReports(weights, progress)
-        for title, _, statements in steps:
-            if title not in _SEARCH_STEPS:
-                report(title)
-                for statement in statements:
-                    con.execute(statement)
-        store = objectstore.StoreWriter(scratch.store, has_audio_features=has_features)
         search_steps = [step for step in steps if step[0] in _SEARCH_STEPS]
+        for title, _, statements in (step for step in steps if step not in search_steps):
+            report(title)
+            for statement in statements:
+                con.execute(statement)
+        store = objectstore.StoreWriter(scratch.store, has_audio_features=has_features)
         _run_search_steps_while_copying(con, store, search_steps, report, threads=options.threads)
         store.copy(con, objectstore.SEARCH_TABLES, progress=lambda name: report(_store_step(name)))
         meta = _meta(counts, dump_dir, has_features=has_features, seconds=time.monotonic() - started)

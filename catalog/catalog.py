@@ -102,7 +102,11 @@ class Catalog:
     def dump_row_counts(self) -> dict[str, int]:
         return json.loads(self.meta.get("dump_row_counts", "{}"))
 
-    def _market_view(self, rows: Iterable[dict[str, Any]], market: str | None) -> Markets:
+    def _prepare_objects(self, rows: Iterable[dict[str, Any]], market: str | None) -> Markets:
+        """What rows need before they become objects: their credited artists filled in (one read
+        for all of them, tracks and albums alike), and the view of their markets."""
+        rows = list(rows)
+        self._store.credit(rows)
         # Each id tested against the cache: subtracting the cache's keys from a set would walk all of them.
         wanted = {r["markets_rowid"] for r in rows if r["markets_rowid"] is not None and r["markets_rowid"] not in self._markets}
         if wanted:
@@ -161,8 +165,7 @@ class Catalog:
     def _track_objects(self, rows: Sequence[dict[str, Any] | None], market: str | None, base: str) -> list[Track | None]:
         present = [r for r in rows if r is not None]
         albums = self._albums_at(r["album_pos"] for r in present)
-        self._store.credit([*present, *albums.values()])
-        markets = self._market_view([*present, *albums.values()], market)
+        markets = self._prepare_objects([*present, *albums.values()], market)
         return [objects.track(r, albums[r["album_pos"]], markets, base) if r else None for r in rows]
 
     def tracks_by_isrc(self, isrc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track]:
@@ -231,9 +234,7 @@ class Catalog:
     ) -> list[Album | None]:
         present = [r for r in rows if r is not None]
         track_rows = self._album_track_rows(present, track_limit, 0)
-        every_track = [t for ts in track_rows.values() for t in ts]
-        self._store.credit([*present, *every_track])
-        markets = self._market_view([*present, *every_track], market)
+        markets = self._prepare_objects([*present, *(t for ts in track_rows.values() for t in ts)], market)
         result: list[Album | None] = []
         for row in rows:
             if row is None:
@@ -260,8 +261,7 @@ class Catalog:
             return None
         row = next(iter(rows.values()))
         track_rows = self._album_track_rows([row], limit, offset)[row["pos"]]
-        self._store.credit(track_rows)
-        markets = self._market_view(track_rows, market)
+        markets = self._prepare_objects(track_rows, market)
         items = [objects.simplified_track(t, markets, base) for t in track_rows]
         return objects.paging(
             items, href=f"{base}/albums/{row['id']}/tracks", limit=limit, offset=offset, total=row["track_count"]
@@ -315,8 +315,7 @@ class Catalog:
         artist_row = next(iter(rows.values()))
         links, total = self._store.artist_albums(artist_row["pos"], groups, limit, offset)
         albums = self._albums_at(p for p, _ in links)
-        self._store.credit(albums.values())
-        markets = self._market_view(albums.values(), market)
+        markets = self._prepare_objects(albums.values(), market)
         items = []
         for album_pos, group in links:
             item: dict[str, Any] = dict(objects.simplified_album(albums[album_pos], markets, base))
@@ -377,8 +376,7 @@ class Catalog:
                 ]
             elif search_type == "album":
                 albums = self._albums_at(positions)
-                self._store.credit(albums.values())
-                markets = self._market_view(albums.values(), market)
+                markets = self._prepare_objects(albums.values(), market)
                 items = [objects.simplified_album(albums[p], markets, base) for p in positions if p in albums]
             else:
                 artists = self._artists_at(positions)
