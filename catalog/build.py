@@ -8,8 +8,8 @@ build re-sorts every table by what it is looked up by and pre-joins what objects
                           └─ track_start, track_count: the album's tracks are one contiguous run
 
 DuckDB does the heavy lifting (joins, sorts and aggregations over hundreds of millions of rows,
-spilling to disk within ``memory_limit``) in a scratch database. The object rows and their key
-indexes (id, ISRC, UPC) are then copied into the object store (:mod:`catalog.objectstore`), the
+spilling to disk within ``memory_limit``) in a scratch database. The object rows are then copied
+into the object store (:mod:`catalog.objectstore`), which indexes them by id, ISRC and UPC, the
 search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → positions, with
 the long runs' most popular rows in ``*_top``) into the postings file (:mod:`catalog.postings`),
 and only ``meta`` goes into the DuckDB catalog file. Track and album rows carry their artists as
@@ -367,11 +367,12 @@ _STEP_COSTS: dict[str, float] = {
     "tracks": 4.2, "albums": 18.7, "artist albums": 3.0, "track search terms": 6.6,
     "album and artist search terms": 5.1, "audio features": 0.8,
 }  # fmt: skip
-# The object store's copies: (the dump table each grows with, µs per row).
+# The object store's copies and indexes: (the dump table each grows with, µs per row). The
+# indexes were timed in format 9's build and scaled by the tracks' copy, timed in both.
 _STORE_COSTS: dict[str, tuple[str, float]] = {
-    "markets": ("available_markets", 1.0), "artists": ("artists", 5.0), "artist_ids": ("artists", 3.3),
-    "albums": ("albums", 12.0), "album_ids": ("albums", 2.8), "upcs": ("albums", 3.4), "tracks": ("tracks", 8.7),
-    "track_ids": ("tracks", 3.2), "isrcs": ("tracks", 3.4), "artist_albums": ("artist_albums", 3.3),
+    "markets": ("available_markets", 1.0), "artists": ("artists", 5.0), "artist_ids": ("artists", 0.5),
+    "albums": ("albums", 12.0), "album_ids": ("albums", 0.7), "upcs": ("albums", 0.6), "tracks": ("tracks", 8.7),
+    "track_ids": ("tracks", 0.9), "isrcs": ("tracks", 0.6), "artist_albums": ("artist_albums", 3.3),
     "term_runs": ("tracks", 0.1), "artist_top_tracks": ("artists", 3.3),
 }  # fmt: skip
 _POSTINGS_COST = 0.6  # per track
@@ -466,7 +467,7 @@ def build_catalog(
             )
         steps = _steps(has_features, options.top_rows)
         weights = {title: _cost(counts, weigh, _STEP_COSTS[title]) for title, weigh, _ in steps}
-        weights |= {_store_step(name): _cost(counts, *_STORE_COSTS[name]) for name in objectstore.table_names()}
+        weights |= {_store_step(name): _cost(counts, *_STORE_COSTS[name]) for name in objectstore.contents()}
         weights[_POSTINGS_STEP] = _cost(counts, "tracks", _POSTINGS_COST)
         report = _StepReports(weights, progress)
         search_steps = [step for step in steps if step[0] in _SEARCH_STEPS]
@@ -474,7 +475,7 @@ def build_catalog(
             report(title)
             for statement in statements:
                 con.execute(statement)
-        store = objectstore.StoreWriter(scratch.store, has_audio_features=has_features)
+        store = objectstore.StoreWriter(scratch.store, has_audio_features=has_features, sort_dir=scratch.sort)
         _run_search_steps_while_copying(con, store, search_steps, report, threads=options.threads)
         store.copy(con, objectstore.SEARCH_TABLES, progress=lambda name: report(_store_step(name)))
         meta = _meta(counts, dump_dir, has_features=has_features, seconds=time.monotonic() - started)
@@ -521,10 +522,10 @@ def _run_search_steps_while_copying(
     The copy converts every row in Python, one core's work. DuckDB runs the steps on one thread
     while it lasts: a second would only slow the copy, which is the longer of the two at 10M
     tracks (the build took 174 s so, 191 s with two DuckDB threads, 205 s one after the other).
-    Either side failing stops the other (the copy at its next batch, the steps at their next
-    statement).
+    Either side failing stops the other (the copy at its next batch of rows, or at once while
+    SQLite makes an index; the steps at their next statement).
     """
-    object_tables = [name for name in objectstore.table_names() if name not in objectstore.SEARCH_TABLES]
+    object_tables = [name for name in objectstore.contents() if name not in objectstore.SEARCH_TABLES]
     reader = con.cursor()  # DuckDB connections are not shared between threads; a cursor is one of its own.
     reader.execute("USE work")
     stop = threading.Event()
@@ -546,8 +547,10 @@ def _run_search_steps_while_copying(
                             copy_running = False
                         con.execute(statement)
                 copying.result()
-            finally:
-                stop.set()  # no-op once the copy has finished
+            except BaseException:
+                stop.set()
+                store.interrupt()
+                raise
     finally:
         reader.close()
     con.execute(f"SET threads = {int(threads)}")
@@ -590,12 +593,14 @@ class _TemporaryFiles:
         self.postings = catalog_path.with_name(f"{tag}.postings")
         self.work = catalog_path.with_name(f"{tag}.work")
         self.spill = catalog_path.with_name(f"{tag}.spill")
+        self.sort = catalog_path.with_name(f"{tag}.sort")
         self.remove_all()
 
     def remove_work(self) -> None:
         for path in (self.work, Path(f"{self.work}.wal"), Path(f"{self.catalog}.wal")):
             path.unlink(missing_ok=True)
         _remove_tree(self.spill)
+        _remove_tree(self.sort)
 
     def remove_all(self) -> None:
         self.remove_work()

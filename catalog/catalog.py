@@ -119,8 +119,7 @@ class Catalog:
 
     def _rows_by_id(self, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Rows of tracks, albums or artists by Spotify id."""
-        found = self._store.positions(f"{table[:-1]}_ids", "id", ids)
-        rows = self._store.rows_at(table, (pos for _, pos in found))
+        rows = self._store.rows_at(table, self._store.id_positions(table, ids).values())
         return {row["id"]: row for row in rows.values()}
 
     def _tracks_at(self, positions: list[int]) -> list[dict[str, Any]]:
@@ -171,7 +170,7 @@ class Catalog:
     def tracks_by_isrc(self, isrc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track]:
         """Every track carrying this ISRC (singles, albums, compilations…), most popular first."""
         isrc = isrc.strip().upper()
-        found = self._store.rows_at("tracks", (pos for _, pos in self._store.positions("isrcs", "isrc", [isrc])))
+        found = self._store.rows_at("tracks", self._store.key_positions("tracks", "isrc", isrc))
         rows = sorted(found.values(), key=lambda r: (-r["popularity"], r["pos"]))
         return [t for t in self._track_objects(rows, market, base) if t is not None]
 
@@ -180,7 +179,7 @@ class Catalog:
         ids = [parse_id(t, "track") for t in track_ids]
         if not self.has_audio_features:
             return [None] * len(ids)
-        positions = dict(self._store.positions("track_ids", "id", (i for i in ids if i)))
+        positions = self._store.id_positions("tracks", (i for i in ids if i))
         rows = self._store.audio_feature_rows(positions.values())
         found = {i: {**rows[pos], "track_id": i} for i, pos in positions.items() if pos in rows}
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
@@ -270,7 +269,7 @@ class Catalog:
     def albums_by_upc(self, upc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Album]:
         """Every album with this UPC (editions can share one), most popular first."""
         upc = upc.strip()
-        found = self._albums_at(pos for _, pos in self._store.positions("upcs", "upc", [upc]))
+        found = self._albums_at(self._store.key_positions("albums", "upc", upc))
         rows = sorted(found.values(), key=lambda r: (-r["popularity"], r["pos"]))
         return [a for a in self._album_objects(rows, market, base, None) if a is not None]
 
@@ -420,13 +419,13 @@ class Catalog:
             return None
         sets: list[set[int]] = []
         for isrc in query.isrc:
-            positions = {pos for _, pos in self._store.positions("isrcs", "isrc", [isrc])}
+            positions = set(self._store.key_positions("tracks", "isrc", isrc))
             if search_type == "track":
                 sets.append(positions)
             else:
                 sets.append({t["album_pos"] for t in self._store.rows_at("tracks", positions).values()})
         for upc in query.upc:
-            albums = self._albums_at(pos for _, pos in self._store.positions("upcs", "upc", [upc])).values()
+            albums = self._albums_at(self._store.key_positions("albums", "upc", upc)).values()
             if search_type == "album":
                 sets.append({a["pos"] for a in albums})
             else:

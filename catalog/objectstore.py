@@ -3,8 +3,10 @@
 DuckDB reads a whole compressed vector of every column it returns, so even a one-row lookup costs
 about a millisecond per statement, and a track object needs three. SQLite's B-tree reads a few
 pages instead. The builder therefore writes the rows objects are made of (tracks with their audio
-features, albums, artists, markets) and their key indexes (Spotify id, ISRC, UPC) into a SQLite file
-beside the DuckDB file, which keeps only what DuckDB is good at: the search postings.
+features, albums, artists, markets) into a SQLite file beside the DuckDB file, which keeps only
+what DuckDB is good at: the search postings. SQLite then indexes them by their keys (Spotify id,
+ISRC, UPC) itself: its sort, in C, costs a third of what copying sorted keys out of DuckDB through
+Python did.
 
 Row numbers are the positions DuckDB gave the rows, so search results, album track runs
 (``track_start``/``track_count``) and artist links point straight at SQLite rowids.
@@ -109,12 +111,14 @@ _TRACKS_TABLE = (
 )
 _TRACK_BASE_COLUMNS = len(TRACK_COLUMNS.split(","))  # the columns ahead of the audio features
 
-# (table, CREATE statement, DuckDB query giving its rows in key order). Rows are inserted in key
-# order so SQLite appends to its B-trees instead of splitting pages all over them. Tables the build
+# What the store is made of, in the order the build makes it: (name, CREATE statement, DuckDB query
+# giving a table's rows in key order, or None for an index SQLite makes from a table copied before).
+# Rows are inserted in key order so SQLite appends to its B-trees instead of splitting pages all
+# over them. Tables the build
 # wrote in key order are read without ORDER BY: with preserve_insertion_order a plain scan returns
 # them in that order, where an ORDER BY sorts the whole table again (30 s of the tracks' copy at
 # 10M). Positions are explicit columns, so the order only ever affects speed.
-_TABLES: list[tuple[str, str, str]] = [
+_CONTENTS: list[tuple[str, str, str | None]] = [
     (
         "markets",
         "CREATE TABLE markets (markets_rowid INTEGER PRIMARY KEY, codes TEXT NOT NULL)",
@@ -127,11 +131,7 @@ _TABLES: list[tuple[str, str, str]] = [
         """SELECT rowid, id, name, followers_total, popularity, array_to_string(genres, chr(31)), images
            FROM artists""",
     ),
-    (
-        "artist_ids",
-        "CREATE TABLE artist_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
-        "SELECT id, min(rowid) FROM artists GROUP BY id ORDER BY id",
-    ),
+    ("artist_ids", "CREATE INDEX artist_ids ON artists (id)", None),
     (
         "albums",
         """CREATE TABLE albums (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_type TEXT,
@@ -143,27 +143,12 @@ _TABLES: list[tuple[str, str, str]] = [
                   track_start, track_count
            FROM albums""",
     ),
-    (
-        "album_ids",
-        "CREATE TABLE album_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
-        "SELECT id, min(rowid) FROM albums GROUP BY id ORDER BY id",
-    ),
-    (
-        "upcs",
-        "CREATE TABLE upcs (upc TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (upc, pos)) WITHOUT ROWID",
-        "SELECT upc, rowid AS pos FROM albums WHERE upc IS NOT NULL AND upc <> '' ORDER BY upc, pos",
-    ),
+    ("album_ids", "CREATE INDEX album_ids ON albums (id)", None),
+    # Only the rows with a key: the lookups' own ``<> ''`` lets SQLite use these partial indexes.
+    ("upcs", "CREATE INDEX upcs ON albums (upc) WHERE upc <> ''", None),
     _TRACKS_TABLE,
-    (
-        "track_ids",
-        "CREATE TABLE track_ids (id TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID",
-        "SELECT id, min(rowid) FROM tracks GROUP BY id ORDER BY id",
-    ),
-    (
-        "isrcs",
-        "CREATE TABLE isrcs (isrc TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (isrc, pos)) WITHOUT ROWID",
-        "SELECT isrc, rowid AS pos FROM tracks WHERE isrc IS NOT NULL AND isrc <> '' ORDER BY isrc, pos",
-    ),
+    ("track_ids", "CREATE INDEX track_ids ON tracks (id)", None),
+    ("isrcs", "CREATE INDEX isrcs ON tracks (isrc) WHERE isrc <> ''", None),
     (
         "artist_albums",
         """CREATE TABLE artist_albums (artist_pos INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -185,17 +170,18 @@ _TABLES: list[tuple[str, str, str]] = [
     ),
 ]
 
-def table_names() -> list[str]:
-    return [name for name, _, _ in _TABLES]
+def contents() -> list[str]:
+    """The names of the store's tables and indexes, in the order the build makes them."""
+    return [name for name, _, _ in _CONTENTS]
 
 
 # Tables made by the build's search steps; the object tables are ready before those steps run.
 SEARCH_TABLES = ("term_runs",)
 
 
-def _tables(has_audio_features: bool) -> list[tuple[str, str, str, str | None]]:
-    """The tables with their statements and the values their inserts take (None: the query's
-    columns as they are), the tracks' audio-feature columns filled in."""
+def _contents(has_audio_features: bool) -> list[tuple[str, str, str | None, str | None]]:
+    """The tables and indexes with their statements and the values a table's inserts take (None:
+    the query's columns as they are), the tracks' audio-feature columns filled in."""
     columns = ("has_features", *FEATURE_COLUMNS) if has_audio_features else ()
     # The feature columns have no type, so that SQLite keeps each value's own (see FEATURE_SCALE).
     features = "".join(f", {c}" for c in columns)
@@ -205,7 +191,7 @@ def _tables(has_audio_features: bool) -> list[tuple[str, str, str, str | None]]:
         (name, create.format(features=features), query.format(select=select), track_values)
         if name == "tracks"
         else (name, create, query, None)
-        for name, create, query in _TABLES
+        for name, create, query in _CONTENTS
     ]
 
 
@@ -217,8 +203,11 @@ class StoreWriter:
     committed before :meth:`finish`.
     """
 
-    def __init__(self, path: Path, *, has_audio_features: bool):
+    def __init__(self, path: Path, *, has_audio_features: bool, sort_dir: Path):
+        """``sort_dir``: where SQLite's sorts spill while it indexes the copied rows (several GB at
+        256M tracks, which must not land in a ``/tmp`` kept in memory)."""
         path.unlink(missing_ok=True)
+        self._sort_dir = sort_dir
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         # Written once, then only read: no journal, no fsync until the end, big pages for B-trees.
         self._db.execute("PRAGMA page_size = 8192")
@@ -229,7 +218,7 @@ class StoreWriter:
         # that, and leaves the memory to DuckDB, which builds the search postings meanwhile.
         self._db.execute("PRAGMA cache_size = -16384")
         self._db.execute("BEGIN")
-        self._tables = {name: (create, query, values) for name, create, query, values in _tables(has_audio_features)}
+        self._contents = {name: (create, query, values) for name, create, query, values in _contents(has_audio_features)}
 
     def copy(
         self,
@@ -239,12 +228,18 @@ class StoreWriter:
         progress: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
     ) -> None:
-        """Copy the tables ``names`` from ``con``, in that order; ``progress(table)`` is called as
-        each starts. When ``stop`` is set, the copy ends at its next batch of rows, unfinished."""
+        """Copy the tables ``names`` from ``con`` and make the indexes among them, in that order;
+        ``progress(name)`` is called as each starts. When ``stop`` is set, the copy ends at its next
+        batch of rows, unfinished (see :meth:`interrupt` for an index being made)."""
         for name in names:
+            if stop is not None and stop.is_set():
+                return
             if progress:
                 progress(name)
-            create, query, values = self._tables[name]
+            create, query, values = self._contents[name]
+            if query is None:
+                self._make_index(create)
+                continue
             self._db.execute(create)
             cursor = con.execute(query)
             insert = f"INSERT INTO {name} VALUES ({values or ', '.join('?' * len(cursor.description))})"
@@ -252,6 +247,21 @@ class StoreWriter:
                 if stop is not None and stop.is_set():
                     return
                 self._db.executemany(insert, batch)
+
+    def _make_index(self, create: str) -> None:
+        # The directory for temporary files is one setting for the whole process, not the
+        # connection: it is set only while SQLite sorts, and given back.
+        (before,) = self._db.execute("PRAGMA temp_store_directory").fetchone() or ("",)
+        self._sort_dir.mkdir(exist_ok=True)
+        self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(str(self._sort_dir))}'")
+        try:
+            self._db.execute(create)
+        finally:
+            self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(before or '')}'")
+
+    def interrupt(self) -> None:
+        """Abort the statement running on another thread (an index being made can take minutes)."""
+        self._db.interrupt()
 
     def finish(self, meta: dict[str, str]) -> None:
         """Write ``meta`` and commit everything copied."""
@@ -261,6 +271,11 @@ class StoreWriter:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _sql_text(value: str) -> str:
+    """``value`` inside a SQL string literal; PRAGMA takes no parameters."""
+    return value.replace("'", "''")
 
 
 def unpack_genres(packed: str) -> list[str]:
@@ -330,12 +345,15 @@ class ObjectStore:
 
     # -- keys ------------------------------------------------------------------------------
 
-    def positions(self, table: str, column: str, values: Iterable[Any]) -> list[tuple[Any, int]]:
-        """(value, pos) for every row of a key table (track_ids, isrcs, upcs…) matching ``values``.
+    def id_positions(self, table: str, ids: Iterable[str]) -> dict[str, int]:
+        """The position of each of ``ids`` found in an object table (tracks, albums, artists); the
+        first where the dump has an id twice. ``table`` is this package's constant, never user input."""
+        return dict(self._fetch_in(f"SELECT id, min(pos) FROM {table} WHERE id IN ({{marks}}) GROUP BY id", ids))
 
-        ``table`` and ``column`` are this package's constants, never user input.
-        """
-        return self._fetch_in(f"SELECT {column}, pos FROM {table} WHERE {column} IN ({{marks}})", values)
+    def key_positions(self, table: str, column: str, value: str) -> list[int]:
+        """The positions of the rows whose ``column`` (isrc of tracks, upc of albums) is ``value``,
+        in order; ``table`` and ``column`` are this package's constants, never user input."""
+        return [pos for (pos,) in self._fetch(f"SELECT pos FROM {table} WHERE {column} = ? AND {column} <> ''", [value])]
 
     def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         """Rows of an object table (tracks, albums, artists) by position. A track's or album's
@@ -395,7 +413,7 @@ class ObjectStore:
                          t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
                          a.release_date, a.total_tracks {f", t.has_features{features}" if feature_columns else ""}
                   FROM tracks t JOIN albums a ON a.pos = t.album_pos
-                  WHERE t.pos IN (SELECT pos FROM track_ids WHERE id IN ({{marks}}))"""
+                  WHERE t.pos IN (SELECT min(pos) FROM tracks WHERE id IN ({{marks}}) GROUP BY id)"""
         return self._fetch_in(sql, ids, chunk=_BIG_CHUNK)
 
     def credited_artists(self, positions: Iterable[int]) -> dict[int, tuple[str, str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from catalog import Catalog, CatalogIncompatible, CatalogNotFound, DumpInvalid, build_catalog
-from catalog.objectstore import store_path, table_names
+from catalog.objectstore import contents, store_path
 from catalog.postings import postings_path
 from catalog.schema import METADATA_TABLES, TRACKS, validate_dump
 from catalog.version import FORMAT_VERSION
@@ -109,7 +110,7 @@ def test_progress_weighs_steps_by_their_measured_cost(sample_dir: Path, tmp_path
     assert share["object store: albums"] > 10 * share["album order"]
 
 
-@pytest.mark.parametrize("step", ["tracks", "track search terms", "object store: tracks"])
+@pytest.mark.parametrize("step", ["tracks", "track search terms", "object store: tracks", "object store: track_ids"])
 def test_interrupted_build_leaves_nothing_behind(sample_dir: Path, tmp_path: Path, step: str) -> None:
     path = tmp_path / "catalog.duckdb"
     seen: list[str] = []
@@ -136,7 +137,23 @@ def test_search_steps_run_while_the_object_store_is_copied(sample_dir: Path, tmp
         progress=lambda title, *_: threads.setdefault(title, threading.current_thread().name),
     )
     copied_aside = {title for title, thread in threads.items() if thread != threading.current_thread().name}
-    assert copied_aside == {f"object store: {name}" for name in table_names()} - {"object store: term_runs"}
+    assert copied_aside == {f"object store: {name}" for name in contents()} - {"object store: term_runs"}
+
+
+def test_store_indexes_are_sorted_beside_the_catalog(sample_dir: Path, tmp_path: Path) -> None:
+    # SQLite's sorts spill gigabytes at 256M tracks: into the build's own folder, not a /tmp that
+    # may be kept in memory. The setting is the whole process's, so the build gives it back.
+    folders: list[str] = []
+
+    def look(title: str, *_: object) -> None:
+        if title == "object store: upcs":  # the first index has been made
+            folders.extend(p.name for p in tmp_path.iterdir() if p.is_dir())
+
+    path = tmp_path / "catalog.duckdb"
+    build_catalog(sample_dir, path, progress=look)
+    assert any(name.endswith(".sort") for name in folders)
+    assert sorted(tmp_path.iterdir()) == sorted([path, store_path(path), postings_path(path)])
+    assert sqlite3.connect(":memory:").execute("PRAGMA temp_store_directory").fetchall() == []
 
 
 COMPANIONS = {"object store": store_path, "search postings": postings_path}
