@@ -114,10 +114,10 @@ _TRACK_BASE_COLUMNS = len(TRACK_COLUMNS.split(","))  # the columns ahead of the 
 # What the store is made of, in the order the build makes it: (name, CREATE statement, DuckDB query
 # giving a table's rows in key order, or None for an index SQLite makes from a table copied before).
 # Rows are inserted in key order so SQLite appends to its B-trees instead of splitting pages all
-# over them. Tables the build
-# wrote in key order are read without ORDER BY: with preserve_insertion_order a plain scan returns
-# them in that order, where an ORDER BY sorts the whole table again (30 s of the tracks' copy at
-# 10M). Positions are explicit columns, so the order only ever affects speed.
+# over them. Tables the build wrote in key order are read without ORDER BY: with
+# preserve_insertion_order a plain scan returns them in that order, where an ORDER BY sorts the
+# whole table again (30 s of the tracks' copy at 10M). Positions are explicit columns, so the order
+# only ever affects speed.
 _CONTENTS: list[tuple[str, str, str | None]] = [
     (
         "markets",
