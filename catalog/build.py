@@ -402,8 +402,9 @@ def _postings_statements(kind: str, top_rows: int, term_rows: str, *, drop: Sequ
     The tables ``drop``, which only ``term_rows`` reads, are dropped as soon as it has run."""
     columns = "term, field, field_len, pos"
     return [
-        # The build's biggest table (ten rows a track), sorted whole twice: its columns are kept as
-        # narrow as their values allow, half the bytes of DuckDB's default integers.
+        # The build's biggest table (eight rows a track), sorted whole and then read again for the
+        # long runs' most popular rows: its columns are kept as narrow as their values allow, half
+        # the bytes of DuckDB's default integers.
         f"""CREATE TEMP TABLE {kind}_term_rows AS
             SELECT pos::UINTEGER AS pos, field::UTINYINT AS field, term,
                    least(field_len, 255)::UTINYINT AS field_len, popularity::INTEGER AS popularity
