@@ -257,7 +257,7 @@ class StoreWriter:
         try:
             self._db.execute(create)
         finally:
-            self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(before or '')}'")
+            self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(before)}'")
 
     def interrupt(self) -> None:
         """Abort the statement running on another thread (an index being made can take minutes)."""
