@@ -120,11 +120,8 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     hashed_tokens = f"list_transform(ls_tokens({{}}), lambda w: {TERM_HASH.format('w')})"
     hash_pattern = PREVIEW_URL_PREFIX.replace(".", "\\.") + "[0-9a-f]{40}" + PREVIEW_URL_SUFFIX.replace("?", "\\?")
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
-    # A track's audio features go into its own row (see catalog.objectstore).
-    feature_values = "".join(
-        f", f.{name} AS {column}" for name, column in zip(schema.AUDIO_FEATURE_NAMES, objectstore.FEATURE_COLUMNS)
-    )
-    features = f", CASE WHEN f.track_id IS NOT NULL THEN 1 END AS has_features{feature_values}" if has_features else ""
+    # A track's audio features go into its own row, packed (see catalog.objectstore).
+    features = "f.features" if has_features else "NULL::BLOB"
     features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""
     steps: list[tuple[str, str, list[str]]] = [
         (
@@ -216,7 +213,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                            CASE WHEN {standard_preview} THEN unhex(substr(t.preview_url, {len(PREVIEW_URL_PREFIX) + 1}, 40)) END
                                AS preview_hash,
                            t.available_markets_rowid AS markets_rowid,
-                           coalesce(l.artists, '') AS artists, o.year{features}
+                           coalesce(l.artists, '') AS artists, o.year, {features} AS features
                     FROM d_tracks t
                     JOIN album_order o ON o.dump_rowid = t.album_rowid
                     LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid{features_join}
@@ -340,7 +337,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
 
 
 def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
-    """The dump's audio features typed, one row per track, ready to join into the tracks."""
+    """The dump's audio features typed and packed, one row per track, ready to join into the tracks."""
     if not has_features:
         return []
     numeric = ", ".join(
@@ -355,29 +352,30 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
                 # null_response rows say Spotify had no features: the same as no row at all. The
                 # dump has a few tracks with two rows; one is kept.
                 f"""CREATE TEMP TABLE audio_features AS
-                    SELECT f.track_id, {numeric}
-                    FROM d_track_audio_features f
-                    WHERE coalesce(f.null_response, '0') <> '1'
-                    GROUP BY f.track_id""",
+                    SELECT track_id, {objectstore.packed_features()} AS features
+                    FROM (SELECT f.track_id, {numeric}
+                          FROM d_track_audio_features f
+                          WHERE coalesce(f.null_response, '0') <> '1'
+                          GROUP BY f.track_id)""",
             ],
         )
     ]
 
 
 # What each step costs, in µs per row of the dump table it grows with, measured in a 10M-track
-# build on 2 cores (docs/benchmarks.md; the tracks, their audio features and search terms and their
-# copy to the store in format 7's). Progress and ETA weigh the steps by them: weighing every
+# build on 2 cores (docs/benchmarks.md; the tracks and their search terms in format 7's, the audio
+# features and the tracks' copy to the store in format 10's). Progress and ETA weigh the steps by them: weighing every
 # row alike, the ETA of that build said 2 min 15 s with 7 min 23 s to go.
 _STEP_COSTS: dict[str, float] = {
     "markets": 1.0, "artists": 6.6, "album artists": 0.6, "album order": 0.6, "track artists": 1.3,
     "tracks": 4.2, "albums": 18.7, "artist albums": 3.0, "track search terms": 6.6,
-    "album and artist search terms": 5.1, "audio features": 0.8,
+    "album and artist search terms": 5.1, "audio features": 1.1,
 }  # fmt: skip
 # The object store's copies and indexes: (the dump table each grows with, µs per row). The
 # indexes were timed in format 9's build and scaled by the tracks' copy, timed in both.
 _STORE_COSTS: dict[str, tuple[str, float]] = {
     "markets": ("available_markets", 1.0), "artists": ("artists", 5.0), "artist_ids": ("artists", 0.5),
-    "albums": ("albums", 12.0), "album_ids": ("albums", 0.7), "upcs": ("albums", 0.6), "tracks": ("tracks", 8.7),
+    "albums": ("albums", 12.0), "album_ids": ("albums", 0.7), "upcs": ("albums", 0.6), "tracks": ("tracks", 6.4),
     "track_ids": ("tracks", 0.9), "isrcs": ("tracks", 0.6), "artist_albums": ("artist_albums", 3.3),
     "term_runs": ("tracks", 0.1), "artist_top_tracks": ("artists", 3.3),
 }  # fmt: skip
@@ -490,7 +488,7 @@ def build_catalog(
             report(title)
             for statement in statements:
                 con.execute(statement)
-        store = objectstore.StoreWriter(scratch.store, has_audio_features=has_features, sort_dir=scratch.sort)
+        store = objectstore.StoreWriter(scratch.store, sort_dir=scratch.sort)
         _run_search_steps_while_copying(con, store, search_steps, report, threads=options.threads)
         store.copy(con, objectstore.SEARCH_TABLES, progress=lambda name: report(_store_step(name)))
         meta = _meta(counts, dump_dir, has_features=has_features, seconds=time.monotonic() - started)

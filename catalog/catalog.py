@@ -196,9 +196,7 @@ class Catalog:
         """
         if len(self._credited_artists) > _ARTIST_CACHE_SIZE:
             self._credited_artists = {}
-        return facts.track_facts(
-            self._store, track_ids, audio_features=self.has_audio_features, artists=self._credited_artists
-        )
+        return facts.track_facts(self._store, track_ids, artists=self._credited_artists)
 
     # -- albums ----------------------------------------------------------------------------
 

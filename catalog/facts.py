@@ -22,10 +22,12 @@ the catalog's or Spotify's own (the history importer looks up online what the ca
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .ids import parse_id
-from .objectstore import ObjectStore, artist_positions, unpack_genres
+from .objectstore import ObjectStore, artist_positions, unpack_features, unpack_genres
+from .schema import AUDIO_FEATURE_NAMES
 
 if TYPE_CHECKING:
     from .types import Album, Artist, AudioFeatures, SimplifiedAlbum, Track
@@ -121,7 +123,7 @@ class TrackFacts(NamedTuple):
         """
         album_facts = _album_facts(album if album is not None else track["album"])
         features = (
-            AudioFeatureFacts(*(audio_features[name] for name in _FEATURES))  # type: ignore[literal-required]
+            AudioFeatureFacts(*(audio_features[name] for name in AudioFeatureFacts._fields))  # type: ignore[literal-required]
             if audio_features
             else None
         )
@@ -160,18 +162,15 @@ CreditedArtist = tuple[str, str, tuple[str, ...]]
 """An artist as a track's facts need it: ``(id, name, genres)``."""
 
 
-def track_facts(
-    store: ObjectStore, track_ids: Sequence[str], *, audio_features: bool, artists: dict[int, CreditedArtist]
-) -> list[TrackFacts | None]:
+def track_facts(store: ObjectStore, track_ids: Sequence[str], *, artists: dict[int, CreditedArtist]) -> list[TrackFacts | None]:
     """The facts of each track in ``track_ids`` (ids, URIs or links), in the order asked; None in
-    place of ids the catalog lacks and of invalid ones. ``audio_features`` says whether the catalog
-    was built with them (the store has no table for them otherwise).
+    place of ids the catalog lacks and of invalid ones.
 
     ``artists`` holds artists by position, from earlier calls: those found there are not read
     again, and those read are added.
     """
     ids = [parse_id(t, "track") for t in track_ids]
-    rows = store.track_fact_rows((i for i in ids if i), _FEATURES if audio_features else ())
+    rows = store.track_fact_rows(i for i in ids if i)
     # An album's tracks mostly share one credit: each distinct one is worked out once per batch.
     credit_positions = {packed: artist_positions(packed) for packed in {row[8] for row in rows}}
     # A bulk reader meets the same artists again and again: each is read once while it is remembered.
@@ -194,7 +193,7 @@ def track_facts(
                 album_id, album_name or "", album_type, label or "", int(album_popularity or 0), release_date,
                 int(total_tracks or 0),
             )  # fmt: skip
-        features = AudioFeatureFacts(*row[18:]) if audio_features and row[17] is not None else None
+        features = None if row[17] is None else AudioFeatureFacts._make(_facts_features(unpack_features(row[17])))
         by_id[track_id] = TrackFacts(
             track_id, name or "", int(duration_ms), bool(explicit), int(popularity or 0), int(disc_number),
             int(track_number), isrc or None, *credits[packed], album, features,
@@ -209,5 +208,5 @@ def _credit(positions: list[int], artists: dict[int, CreditedArtist]) -> tuple[t
     return tuple(a[0] for a in credited), tuple(a[1] for a in credited), tuple(sorted(genres))
 
 
-# The columns of the audio-features table that AudioFeatureFacts holds, in its field order.
-_FEATURES = AudioFeatureFacts._fields
+# The features AudioFeatureFacts holds, in its field order, out of all of a track's.
+_facts_features = itemgetter(*(AUDIO_FEATURE_NAMES.index(name) for name in AudioFeatureFacts._fields))

@@ -14,7 +14,9 @@ Row numbers are the positions DuckDB gave the rows, so search results, album tra
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import struct
 import threading
 import time
 from pathlib import Path
@@ -40,53 +42,76 @@ def store_path(catalog_path: Path) -> Path:
     return catalog_path.with_name(catalog_path.name + ".objects.sqlite")
 
 
-# A track's audio features are columns of its own row, ``has_features`` 1 where the dump has them:
-# lookups that want both (every play of a listening history) read one row instead of two, and the
-# catalog saves a second key per track.
-FEATURE_COLUMNS = tuple(f"af_{name}" for name in AUDIO_FEATURE_NAMES)
-# The dump gives features with decimals to at most six places (0.0569, -15.38, 127.969) but for a
-# few tiny ones (1.13e-05). Those are stored as integers in millionths where that gives back the
-# same double, in 3 or 4 bytes instead of a REAL's 8; the others as they are. SQLite keeps each
-# value's own type in the untyped feature columns, and the reader divides only the integers.
+# A track's audio features are one BLOB of its own row, NULL where the dump has none: lookups that
+# want both (every play of a listening history) read one row instead of two, and the copy passes
+# one value through Python instead of the 22 it fetched and 14 it inserted as columns (the tracks'
+# copy took 42 s instead of 57 at 10M).
+#
+# DuckDB packs them (:func:`packed_features`) and :func:`unpack_features` reads them back: a
+# 4-byte header with two bits per feature (``_SHORT``, ``_WIDE`` or ``_MISSING``), then each
+# feature present, big-endian. The dump gives features with decimals to at most six places (0.0569,
+# -15.38, 127.969) but for a few tiny ones (1.13e-05): those are kept short, as 4-byte integers
+# in millionths, where that gives back the same double; key, mode and time signature as one byte,
+# the duration as 4. Anything else (1.13e-05, -0.0, NaN, a huge number) is kept wide, as the 8
+# bytes of the double or 64-bit integer itself. 47 bytes a track, about what SQLite's columns took.
 FEATURE_SCALE = 1_000_000
-# DuckDB gives each such feature twice, in millionths (``_NOT_SCALED`` where it is not a whole
-# number of them) and as it is, and the insert picks one. One union-typed value would cost
-# DuckDB's slow conversion of unions to Python, and NULL for "not whole" the sqlite3 module's slow
-# binding of None (its adapter lookup): each about doubled the tracks' copy.
-_NOT_SCALED = -(2**62)
+_SHORT, _WIDE, _MISSING = 0, 1, 2
+_SMALL_FEATURES = frozenset({"time_signature", "key", "mode"})
+_HEADER = struct.Struct(">I")
 
 
-def _in_millionths(column: str) -> str:
-    """DuckDB SQL giving the feature ``column`` in whole millionths, or ``_NOT_SCALED``."""
-    scaled = f"round({column} * {FEATURE_SCALE})"
-    # abs() < 1e9 keeps the integer in range and leaves NaN and infinities (which DuckDB orders
-    # above every number) as they are; -0.0 equals 0 but must keep its sign.
-    return f"""CASE WHEN abs({column}) < 1e9 AND {scaled} / {FEATURE_SCALE} = {column} AND ({column} <> 0 OR NOT signbit({column}))
-                    THEN {scaled}::BIGINT ELSE {_NOT_SCALED} END"""
+def _short_form(name: str) -> tuple[str, str, str]:
+    """For the feature column ``name``: the DuckDB condition for its short form, the DuckDB value
+    of that form, and its struct code."""
+    if name in FLOAT_AUDIO_FEATURES:
+        scaled = f"round({name} * {FEATURE_SCALE})"
+        # abs() leaves out NaN and infinities (which DuckDB orders above every number); -0.0
+        # equals 0 but must keep its sign.
+        fits = f"abs({name}) < 2147 AND {scaled} / {FEATURE_SCALE} = {name} AND ({name} <> 0 OR NOT signbit({name}))"
+        return fits, f"{scaled}::INTEGER", "i"
+    if name in _SMALL_FEATURES:
+        return f"{name} BETWEEN -128 AND 127", f"{name}::TINYINT", "b"
+    return f"{name} BETWEEN -2147483648 AND 2147483647", f"{name}::INTEGER", "i"
 
 
-def _track_copy(has_audio_features: bool) -> tuple[str, str]:
-    """The tracks' feature columns for the copy: (DuckDB select list, SQLite values list), both
-    starting with a comma; the values' parameters are numbered from ``_TRACK_BASE_COLUMNS + 1``."""
-    if not has_audio_features:
-        return "", ""
-    select, values = ["has_features"], [f"?{_TRACK_BASE_COLUMNS + 1}"]
-    for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES):
-        at = _TRACK_BASE_COLUMNS + len(select) + 1
-        if name in FLOAT_AUDIO_FEATURES:
-            select += [_in_millionths(column), column]
-            values.append(f"CASE WHEN ?{at} <> {_NOT_SCALED} THEN ?{at} ELSE ?{at + 1} END")
-        else:
-            select.append(column)
-            values.append(f"?{at}")
-    return "".join(f", {c}" for c in select), "".join(f", {v}" for v in values)
+def packed_features() -> str:
+    """DuckDB SQL packing the typed feature columns (named as the dump names them, DOUBLE or
+    BIGINT) into the BLOB :func:`unpack_features` reads. A number cast to BIT is its bytes."""
+    codes, values = [], []
+    for i, name in enumerate(AUDIO_FEATURE_NAMES):
+        fits, short, _ = _short_form(name)
+        codes.append(f"CASE WHEN {name} IS NULL THEN {_MISSING << 2 * i} WHEN {fits} THEN {_SHORT} ELSE {_WIDE << 2 * i} END")
+        values.append(f"CASE WHEN {name} IS NULL THEN ''::BLOB WHEN {fits} THEN {short}::BIT::BLOB ELSE {name}::BIT::BLOB END")
+    return f"({' + '.join(codes)})::INTEGER::BIT::BLOB || " + " || ".join(values)
 
 
-def _feature_value(column: str, name: str) -> str:
-    """SQLite SQL reading back a stored audio feature (see ``FEATURE_SCALE``) as the dump's number."""
-    if name not in FLOAT_AUDIO_FEATURES:
-        return column
-    return f"CASE WHEN typeof({column}) = 'integer' THEN {column} / {FEATURE_SCALE}.0 ELSE {column} END"
+@functools.lru_cache(maxsize=4096)
+def _feature_layout(header: int) -> tuple[struct.Struct, tuple[tuple[int | None, bool], ...]]:
+    """How to read the features after ``header``: their struct, and for each feature its index in
+    what the struct gives (None when missing) and whether it is in millionths."""
+    codes, slots = [">"], []
+    for i, name in enumerate(AUDIO_FEATURE_NAMES):
+        form = header >> 2 * i & 3
+        if form == _MISSING:
+            slots.append((None, False))
+            continue
+        slots.append((len(codes) - 1, form == _SHORT and name in FLOAT_AUDIO_FEATURES))
+        codes.append(_short_form(name)[2] if form == _SHORT else "d" if name in FLOAT_AUDIO_FEATURES else "q")
+    return struct.Struct("".join(codes)), tuple(slots)
+
+
+def unpack_features(packed: bytes) -> tuple[float | int | None, ...]:
+    """A track's audio features in ``AUDIO_FEATURE_NAMES`` order, as the dump's numbers; NaN, which
+    JSON cannot spell, as None."""
+    layout, slots = _feature_layout(_HEADER.unpack_from(packed)[0])
+    values = layout.unpack_from(packed, _HEADER.size)
+    features: list[float | int | None] = []
+    for slot, in_millionths in slots:
+        value = None if slot is None else values[slot]
+        if in_millionths:
+            value /= FEATURE_SCALE  # type: ignore[operator]
+        features.append(None if value != value else value)  # NaN is the one value unequal to itself
+    return tuple(features)
 
 
 def artist_positions(packed: str | None) -> list[int]:
@@ -100,17 +125,6 @@ TRACK_COLUMNS = (
     "pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit, popularity, isrc, preview_url, "
     "preview_hash, markets_rowid, artists"
 )
-_TRACKS_TABLE = (
-    "tracks",
-    """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
-       disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER, popularity INTEGER,
-       isrc TEXT, preview_url TEXT, preview_hash BLOB, markets_rowid INTEGER, artists TEXT NOT NULL{features})""",
-    """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
-              popularity, isrc, preview_url, preview_hash, markets_rowid, artists{select}
-       FROM tracks""",
-)
-_TRACK_BASE_COLUMNS = len(TRACK_COLUMNS.split(","))  # the columns ahead of the audio features
-
 # What the store is made of, in the order the build makes it: (name, CREATE statement, DuckDB query
 # giving a table's rows in key order, or None for an index SQLite makes from a table copied before).
 # Rows are inserted in key order so SQLite appends to its B-trees instead of splitting pages all
@@ -146,7 +160,15 @@ _CONTENTS: list[tuple[str, str, str | None]] = [
     ("album_ids", "CREATE INDEX album_ids ON albums (id)", None),
     # Only the rows with a key: the lookups' own ``<> ''`` lets SQLite use these partial indexes.
     ("upcs", "CREATE INDEX upcs ON albums (upc) WHERE upc <> ''", None),
-    _TRACKS_TABLE,
+    (
+        "tracks",
+        """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
+           disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER, popularity INTEGER,
+           isrc TEXT, preview_url TEXT, preview_hash BLOB, markets_rowid INTEGER, artists TEXT NOT NULL, features BLOB)""",
+        """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
+                  popularity, isrc, preview_url, preview_hash, markets_rowid, artists, features
+           FROM tracks""",
+    ),
     ("track_ids", "CREATE INDEX track_ids ON tracks (id)", None),
     ("isrcs", "CREATE INDEX isrcs ON tracks (isrc) WHERE isrc <> ''", None),
     (
@@ -179,22 +201,6 @@ def contents() -> list[str]:
 SEARCH_TABLES = ("term_runs",)
 
 
-def _contents(has_audio_features: bool) -> list[tuple[str, str, str | None, str | None]]:
-    """The tables and indexes with their statements and the values a table's inserts take (None:
-    the query's columns as they are), the tracks' audio-feature columns filled in."""
-    columns = ("has_features", *FEATURE_COLUMNS) if has_audio_features else ()
-    # The feature columns have no type, so that SQLite keeps each value's own (see FEATURE_SCALE).
-    features = "".join(f", {c}" for c in columns)
-    select, values = _track_copy(has_audio_features)
-    track_values = ", ".join(f"?{n}" for n in range(1, _TRACK_BASE_COLUMNS + 1)) + values
-    return [
-        (name, create.format(features=features), query.format(select=select), track_values)
-        if name == "tracks"
-        else (name, create, query, None)
-        for name, create, query in _CONTENTS
-    ]
-
-
 class StoreWriter:
     """A new object store, filled with tables copied from the build's DuckDB database.
 
@@ -203,7 +209,7 @@ class StoreWriter:
     committed before :meth:`finish`.
     """
 
-    def __init__(self, path: Path, *, has_audio_features: bool, sort_dir: Path):
+    def __init__(self, path: Path, *, sort_dir: Path):
         """``sort_dir``: where SQLite's sorts spill while it indexes the copied rows (several GB at
         256M tracks, which must not land in a ``/tmp`` kept in memory)."""
         path.unlink(missing_ok=True)
@@ -218,7 +224,7 @@ class StoreWriter:
         # that, and leaves the memory to DuckDB, which builds the search postings meanwhile.
         self._db.execute("PRAGMA cache_size = -16384")
         self._db.execute("BEGIN")
-        self._contents = {name: (create, query, values) for name, create, query, values in _contents(has_audio_features)}
+        self._contents = {name: (create, query) for name, create, query in _CONTENTS}
 
     def copy(
         self,
@@ -236,13 +242,13 @@ class StoreWriter:
                 return
             if progress:
                 progress(name)
-            create, query, values = self._contents[name]
+            create, query = self._contents[name]
             if query is None:
                 self._make_index(create)
                 continue
             self._db.execute(create)
             cursor = con.execute(query)
-            insert = f"INSERT INTO {name} VALUES ({values or ', '.join('?' * len(cursor.description))})"
+            insert = f"INSERT INTO {name} VALUES ({', '.join('?' * len(cursor.description))})"
             while batch := cursor.fetchmany(_EXPORT_BATCH):
                 if stop is not None and stop.is_set():
                     return
@@ -383,37 +389,31 @@ class ObjectStore:
 
     def audio_feature_rows(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
         """The audio features (named as the dump names them) of the tracks at these positions that
-        have them; only for a catalog built with audio features."""
-        features = ", ".join(
-            f"{_feature_value(column, name)} AS {name}" for column, name in zip(FEATURE_COLUMNS, AUDIO_FEATURE_NAMES)
-        )
-        rows = self._fetch_in(
-            f"SELECT pos, {features} FROM tracks WHERE pos IN ({{marks}}) AND has_features = 1", positions, dicts=True
-        )
-        return {row["pos"]: row for row in rows}
+        have them."""
+        rows = self._fetch_in("SELECT pos, features FROM tracks WHERE pos IN ({marks}) AND features IS NOT NULL", positions)
+        return {pos: dict(zip(AUDIO_FEATURE_NAMES, unpack_features(packed))) for pos, packed in rows}
 
     def markets(self, rowids: Iterable[int]) -> dict[int, tuple[str, ...]]:
         rows = self._fetch_in("SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({marks})", rowids)
         return {rowid: tuple(codes.split(",")) if codes else () for rowid, codes in rows}
 
-    def track_fact_rows(self, ids: Iterable[str], feature_columns: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+    def track_fact_rows(self, ids: Iterable[str]) -> list[tuple[Any, ...]]:
         """What :mod:`catalog.facts` reads of the tracks with these ids (those found): ``(id, name,
         duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artist positions
         (see :func:`artist_positions`), album_pos)``, then of its album ``(id, name, album_type,
-        label, popularity, release_date, total_tracks)``, then, when ``feature_columns`` (this package's constants) are given, the
-        track's ``has_features`` (None when it has none) and those features.
+        label, popularity, release_date, total_tracks)``, then the track's packed audio features (see
+        :func:`unpack_features`; None when it has none).
 
         One statement per chunk of ids finds their positions and visits the rows in position order
         (SQLite sorts the subquery's positions): an album's tracks and its row are then read from
         neighbouring pages, about a third less CPU at 10M than visiting them in id order. Big
         chunks give each statement more neighbours.
         """
-        features = "".join(f", {_feature_value(f't.af_{name}', name)}" for name in feature_columns)
-        sql = f"""SELECT t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
+        sql = """SELECT t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
                          t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
-                         a.release_date, a.total_tracks {f", t.has_features{features}" if feature_columns else ""}
+                         a.release_date, a.total_tracks, t.features
                   FROM tracks t JOIN albums a ON a.pos = t.album_pos
-                  WHERE t.pos IN (SELECT min(pos) FROM tracks WHERE id IN ({{marks}}) GROUP BY id)"""
+                 WHERE t.pos IN (SELECT min(pos) FROM tracks WHERE id IN ({marks}) GROUP BY id)"""
         return self._fetch_in(sql, ids, chunk=_BIG_CHUNK)
 
     def credited_artists(self, positions: Iterable[int]) -> dict[int, tuple[str, str, str]]:

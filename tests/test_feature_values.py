@@ -22,19 +22,19 @@ def same_number(a: float | int | None, b: float | int | None) -> bool:
     return struct.pack("<d", a) == struct.pack("<d", b)
 
 
-def parse(name: str, text: str | None) -> float | int | None:
+def parse(name: str, text: str | None, *, keep_nan: bool = False) -> float | int | None:
     """A feature's value as its string spells it; NaN has no JSON spelling and comes back as null."""
     if text is None:
         return None
     value = float(text) if name in FLOAT_AUDIO_FEATURES else int(text)
-    return None if math.isnan(value) else value
+    return None if math.isnan(value) and not keep_nan else value
 
 
-def dump_features(dump: Path) -> dict[str, dict[str, float | int | None]]:
+def dump_features(dump: Path, *, keep_nan: bool = False) -> dict[str, dict[str, float | int | None]]:
     """The features of every track as the dump spells them, parsed by Python."""
     table = pq.read_table(dump / "track_audio_features.parquet").to_pylist()
     return {
-        row["track_id"]: {name: parse(name, row[name]) for name in AUDIO_FEATURE_NAMES}
+        row["track_id"]: {name: parse(name, row[name], keep_nan=keep_nan) for name in AUDIO_FEATURE_NAMES}
         for row in table
         if row["null_response"] != "1"
     }
@@ -74,16 +74,36 @@ def test_unusual_values_come_back_exactly(sample_dir: Path, tmp_path: Path) -> N
     assert sum(f["loudness"] == 0 and math.copysign(1, f["loudness"]) < 0 for f in expected.values()) == 1
     with Catalog.open(tmp_path / "catalog.duckdb") as cat:
         assert_features_match(cat, expected)
+    with_nan = dump_features(dump, keep_nan=True)
+    assert stored_sizes(tmp_path / "catalog.duckdb") == {track_id: packed_size(f) for track_id, f in with_nan.items()}
 
 
-def test_features_with_few_decimals_are_stored_as_millionths(sample_dir: Path, sample_catalog_path: Path) -> None:
-    # The store keeps 0.0569 as the integer 56900 (3 bytes instead of a REAL's 8) and a value
-    # millionths cannot spell exactly, such as 1.13e-05, as it is; both come back as the dump's.
+def stored_sizes(catalog_path: Path) -> dict[str, int]:
+    """The bytes each track's packed features take in the store, by track id."""
+    with sqlite3.connect(f"{store_path(catalog_path).as_uri()}?mode=ro", uri=True) as db:
+        return dict(db.execute("SELECT id, length(features) FROM tracks WHERE features IS NOT NULL"))
+
+
+def packed_size(features: dict[str, float | int | None]) -> int:
+    """The bytes the store should take for these features: a 4-byte header, a byte for key, mode
+    and time signature, 4 for the duration and for a number of whole millionths, 8 for any other."""
+    size = 4
+    for name, value in features.items():
+        if value is None:
+            continue
+        if name not in FLOAT_AUDIO_FEATURES:
+            size += 1 if name in ("key", "mode", "time_signature") else 4
+        else:
+            millionths = abs(value) < 2147 and round(value * FEATURE_SCALE) / FEATURE_SCALE == value
+            negative_zero = value == 0 and math.copysign(1, value) < 0
+            size += 4 if millionths and not negative_zero else 8
+    return size
+
+
+def test_features_with_few_decimals_are_stored_in_millionths(sample_dir: Path, sample_catalog_path: Path) -> None:
+    # The store keeps 0.0569 as the 4-byte integer 56900, and a value millionths cannot spell
+    # exactly, such as 1.13e-05, as its 8-byte double; both come back as the dump's.
     expected = dump_features(sample_dir)
-    with sqlite3.connect(f"{store_path(sample_catalog_path).as_uri()}?mode=ro", uri=True) as db:
-        stored = dict(db.execute("SELECT id, af_acousticness FROM tracks WHERE has_features = 1"))
-    kinds = {track_id: type(value) for track_id, value in stored.items()}
-    assert set(kinds.values()) == {int, float}
-    for track_id, kind in kinds.items():
-        value = expected[track_id]["acousticness"]
-        assert (kind is int) == (round(value * FEATURE_SCALE) / FEATURE_SCALE == value), (track_id, value)
+    sizes = stored_sizes(sample_catalog_path)
+    assert sizes == {track_id: packed_size(features) for track_id, features in expected.items()}
+    assert min(sizes.values()) == 47 < max(sizes.values())
