@@ -410,9 +410,9 @@ class ObjectStore:
         chunks give each statement more neighbours.
         """
         sql = """SELECT t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
-                         t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
-                         a.release_date, a.total_tracks, t.features
-                  FROM tracks t JOIN albums a ON a.pos = t.album_pos
+                        t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
+                        a.release_date, a.total_tracks, t.features
+                 FROM tracks t JOIN albums a ON a.pos = t.album_pos
                  WHERE t.pos IN (SELECT min(pos) FROM tracks WHERE id IN ({marks}) GROUP BY id)"""
         return self._fetch_in(sql, ids, chunk=_BIG_CHUNK)
 
