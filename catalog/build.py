@@ -92,21 +92,34 @@ def _quote(value: str) -> str:
 # Lists of artists and images are stored packed in one string ("12,345", "width height url␞…") and
 # unpacked by the reader: DuckDB builds nested lists of structs, and above all ordered ones, an
 # order of magnitude slower, and the build must handle 256M tracks.
-def _packed_images() -> str:
-    """Aggregate image rows (width, height, url) into catalog.objects' packed form: compact when
-    every image is a standard rendition of one hash, else every distinct image whole."""
+def packed_image_lists(table: str, images: str, owner: str) -> str:
+    """``CREATE TEMP TABLE {table} (owner, images)``: each owner's image rows (width, height, url)
+    of the dump table ``images`` in catalog.objects' packed form. Compact when every image is a
+    standard rendition of one hash, else every distinct image whole.
+
+    Nearly every owner's images are compact: they are found with plain aggregates (a bit per
+    rendition, the hash's min and max), and only the others with the DISTINCT aggregates that
+    took four times the CPU for all (7.0 s against 1.8 s for 10M tracks' albums).
+    """
+    bits = {letter: 1 << i for i, letter in enumerate(sorted(IMAGE_RENDITIONS))}
     renditions = " ".join(
-        f"WHEN '{width} {height} {code}' THEN '{letter}'" for letter, (code, width, height) in IMAGE_RENDITIONS.items()
+        f"WHEN '{width} {height} {code}' THEN {bits[letter]}" for letter, (code, width, height) in IMAGE_RENDITIONS.items()
     )
-    letter = f"CASE width::VARCHAR || ' ' || height::VARCHAR || ' ' || substr(url, {len(IMAGE_URL) + 1}, 16) {renditions} END"
-    digest = f"right(url, {IMAGE_HASH_DIGITS})"
     standard = f"starts_with(url, '{IMAGE_URL}') AND length(url) = {len(IMAGE_URL) + 16 + IMAGE_HASH_DIGITS}"
-    return f"""CASE WHEN bool_and({standard} AND {letter} IS NOT NULL) AND count(DISTINCT {digest}) = 1
-                    THEN '{COMPACT_IMAGES}' || array_to_string(list_sort(list(DISTINCT {letter})), '') || any_value({digest})
-                    ELSE string_agg(DISTINCT width::VARCHAR || ' ' || height::VARCHAR || ' ' || url, chr(30)) END"""
-
-
-PACKED_IMAGES = _packed_images()
+    rendition = f"CASE WHEN {standard} THEN CASE width::VARCHAR || ' ' || height::VARCHAR || ' ' || substr(url, {len(IMAGE_URL) + 1}, 16) {renditions} END END"
+    letters = " || ".join(f"CASE WHEN renditions & {bit} <> 0 THEN '{letter}' ELSE '' END" for letter, bit in bits.items())
+    return f"""CREATE TEMP TABLE {table} AS
+        WITH compact AS (
+            SELECT {owner}, min(digest) AS digest,
+                   CASE WHEN count(*) = count(rendition) AND min(digest) = max(digest) THEN bit_or(rendition) END AS renditions
+            FROM (SELECT {owner}, {rendition} AS rendition, right(url, {IMAGE_HASH_DIGITS}) AS digest FROM {images})
+            GROUP BY {owner})
+        SELECT {owner}, '{COMPACT_IMAGES}' || {letters} || digest AS images FROM compact WHERE renditions IS NOT NULL
+        UNION ALL
+        SELECT {owner}, string_agg(DISTINCT width::VARCHAR || ' ' || height::VARCHAR || ' ' || url, chr(30))
+        FROM {images}
+        WHERE {owner} IN (SELECT {owner} FROM compact WHERE renditions IS NULL)
+        GROUP BY {owner}"""
 
 
 def pack_artist_positions(order_key: str, key_width: int) -> str:
@@ -141,8 +154,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 """CREATE TEMP TABLE artist_genre_lists AS
                    SELECT artist_rowid, list(DISTINCT genre ORDER BY genre) AS genres
                    FROM d_artist_genres GROUP BY artist_rowid""",
-                f"""CREATE TEMP TABLE artist_image_lists AS
-                    SELECT artist_rowid, {PACKED_IMAGES} AS images FROM d_artist_images GROUP BY artist_rowid""",
+                packed_image_lists("artist_image_lists", "d_artist_images", "artist_rowid"),
                 """CREATE TABLE artists AS
                    SELECT hash(a.id) AS key, a.id, a.rowid AS dump_rowid, a.name,
                           a.followers_total, a.popularity,
@@ -226,8 +238,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
             "albums",
             "albums",
             [
-                f"""CREATE TEMP TABLE album_image_lists AS
-                    SELECT album_rowid, {PACKED_IMAGES} AS images FROM d_album_images GROUP BY album_rowid""",
+                packed_image_lists("album_image_lists", "d_album_images", "album_rowid"),
                 """CREATE TEMP TABLE album_track_ranges AS
                    SELECT album_pos, min(rowid) AS track_start, count(*) AS track_count
                    FROM tracks GROUP BY album_pos""",
