@@ -43,7 +43,7 @@ from . import objectstore, postings, schema
 from .errors import CatalogError
 from .objects import COMPACT_IMAGES, IMAGE_HASH_DIGITS, IMAGE_RENDITIONS, IMAGE_URL, PREVIEW_URL_PREFIX, PREVIEW_URL_SUFFIX
 from .postings import TOP_ROWS
-from .search import FIELD_ALBUM, FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, SEARCH_TYPES, kind_of
+from .search import FIELD_ARTIST, FIELD_GENRE, FIELD_NAME, SEARCH_TYPES, kind_of
 from .text import MACROS, TERM_HASH
 from .version import FORMAT_VERSION, __version__
 
@@ -73,6 +73,8 @@ _POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
     ("album.len", "uint8", "SELECT field_len FROM album_terms"),
     ("album.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM albums"),
     ("album.year", "int16", f"SELECT coalesce(year, {postings.NO_YEAR}) FROM album_order ORDER BY pos"),
+    # Where each album's run of tracks ends: a track's album name is searched in the albums' postings.
+    ("album.track_end", "uint32", "SELECT sum(track_count) OVER (ORDER BY rowid) FROM albums ORDER BY rowid"),
     ("artist.pos", "uint32", "SELECT pos FROM artist_terms"),
     ("artist.len", "uint8", "SELECT field_len FROM artist_terms"),
     ("artist.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM artists"),
@@ -311,12 +313,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                     UNION ALL
                     SELECT pos, {FIELD_ARTIST}, unnest(terms), len(terms), popularity FROM track_artist_refs
                     UNION ALL
-                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM track_artist_refs
-                    UNION ALL
-                    SELECT t.rowid, {FIELD_ALBUM}, unnest(a.terms), len(a.terms), t.popularity
-                    FROM tracks t
-                    JOIN (SELECT rowid AS album_pos, {hashed_tokens.format("name")} AS terms FROM albums) a
-                      ON a.album_pos = t.album_pos""",
+                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM track_artist_refs""",
                     drop=["track_artist_refs", "track_name_tokens", "track_name_terms"],
                 ),
             ],

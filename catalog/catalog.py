@@ -23,7 +23,7 @@ from .objectstore import ObjectStore, store_path, unpack_genres
 from .postings import Postings, PostingsError, postings_path
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
-from .search import SEARCH_TYPES, Run, SearchType, conditions_for, kind_of, search_positions
+from .search import FIELD_ALBUM, FIELD_NAME, SEARCH_TYPES, Run, SearchType, conditions_for, kind_of, search_positions
 from .text import term_hash, tokens
 from .types import Album, Artist, AudioFeatures, Paging, SearchResults, SimplifiedAlbum, SimplifiedTrack, Track
 from .version import FORMAT_VERSION
@@ -398,12 +398,17 @@ class Catalog:
                     raise QueryRejected(query.text, "no word to search by; add words or a track:, album: or artist: filter")
                 return [], 0
             return self._rank_exact(restrict, search_type, limit, offset)
-        runs = self._store.term_runs(kind_of(search_type), {term_hash(t): t for t in {c.token for c in conditions}})
+        terms = {term_hash(t): t for t in {c.token for c in conditions}}
+        runs = {key: Run(*run, search_type) for key, run in self._store.term_runs(kind_of(search_type), terms).items()}
+        if any(FIELD_ALBUM in c.fields for c in conditions):
+            # A track's album name is searched in the albums' postings (see catalog.search).
+            album_names = self._store.term_runs(kind_of("album"), terms)
+            runs |= {(token, FIELD_ALBUM): Run(*run, "album") for (token, field), run in album_names.items() if field == FIELD_NAME}
         page = search_positions(
             self._postings,
             search_type,
             conditions,
-            {key: Run(*run) for key, run in runs.items()},
+            runs,
             year=query.year,
             restrict_to=restrict,
             limit=limit,

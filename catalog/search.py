@@ -12,6 +12,11 @@ breaks ties.
 Work is bounded by the driver's cut whatever the catalog size: a query of only very common words
 ranks among the most popular items holding its rarest word, and the total counts the matches
 among those, as Spotify's total is an estimate too.
+
+A track's album name is searched in the albums' own postings: a track's album is the album whose
+run of tracks holds its position (``album.track_end``), so a word of an album name is kept once
+per album instead of once per track, a third of the tracks' postings. Driving by it, the most
+popular albums holding the word give their tracks, which are then cut to the most popular.
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class Run:
     start: int
     count: int
     top: int | None
+    # Whose postings the run is in: the searched type's own, or the albums' for a track's album name.
+    kind: SearchType
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ def search_positions(
     if any(not r for r in runs):
         return SearchPage([], 0)
     # Rarest first: the first drives, and each filter then looks up fewer candidates.
-    order = sorted(range(len(conditions)), key=lambda i: sum(run.count for run in runs[i]))
+    order = sorted(range(len(conditions)), key=lambda i: sum(_matches(postings, search_type, run) for run in runs[i]))
     positions, score = _driving(postings, search_type, runs[order[0]])
     for i in order[1:]:
         positions, score = _filter(postings, search_type, runs[i], positions, score)
@@ -142,17 +149,58 @@ def _driving(postings: Postings, search_type: SearchType, runs: list[Run]) -> tu
     """The driving condition's candidates (sorted positions) and their weights: each field's
     matches, cut to the ``DRIVER_ROWS`` most popular."""
     cut = min(DRIVER_ROWS, postings.top_rows)
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    for run in runs:
-        if run.count > cut and run.top is not None:
-            parts.append(postings.read(search_type, "top", run.top, cut))
-        else:
-            positions, lengths = postings.read(search_type, "all", run.start, run.count)
-            if run.count > cut:
-                most_popular = _top(positions, np.zeros(len(positions)), _popularity(postings, search_type, positions), cut)
-                positions, lengths = positions[most_popular], lengths[most_popular]
-            parts.append((positions, lengths))
+    parts = [
+        _most_popular(postings, search_type, run, cut) if run.kind == search_type else _album_tracks(postings, run, cut)
+        for run in runs
+    ]
     return _best_weight_per_position(np.concatenate([p for p, _ in parts]), np.concatenate([n for _, n in parts]))
+
+
+def _most_popular(postings: Postings, kind: SearchType, run: Run, cut: int) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, field lengths) of the ``cut`` most popular postings of a run in ``kind``'s postings."""
+    if run.count > cut and run.top is not None:
+        return postings.read(kind, "top", run.top, cut)
+    positions, lengths = postings.read(kind, "all", run.start, run.count)
+    return _cut(postings, kind, positions, lengths, cut)
+
+
+def _cut(
+    postings: Postings, kind: SearchType, positions: np.ndarray, lengths: np.ndarray, cut: int
+) -> tuple[np.ndarray, np.ndarray]:
+    if len(positions) <= cut:
+        return positions, lengths
+    most_popular = _top(positions, np.zeros(len(positions)), _popularity(postings, kind, positions), cut)
+    return positions[most_popular], lengths[most_popular]
+
+
+def _album_tracks(postings: Postings, run: Run, cut: int) -> tuple[np.ndarray, np.ndarray]:
+    """The tracks of the most popular albums of an album-name run, cut to the ``cut`` most
+    popular, each weighed by its album name's length."""
+    albums, lengths = _most_popular(postings, "album", run, cut)
+    ends = postings.array("album.track_end")[albums].astype(np.int64)
+    counts = ends - _album_track_starts(postings, albums)
+    # Each album's run of positions: its end repeated for each track, minus the places left.
+    positions = np.repeat(ends, counts) - (np.repeat(np.cumsum(counts), counts) - np.arange(counts.sum()))
+    return _cut(postings, "track", positions, np.repeat(lengths, counts), cut)
+
+
+def _album_track_starts(postings: Postings, albums: np.ndarray) -> np.ndarray:
+    track_end = postings.array("album.track_end")
+    return np.where(albums > 0, track_end[np.maximum(albums - 1, 0)], 0).astype(np.int64)
+
+
+def _albums_of_tracks(postings: Postings, positions: np.ndarray) -> np.ndarray:
+    """The album of each track: the first whose run of tracks ends after it (an album without
+    tracks ends where the one before it does)."""
+    return np.searchsorted(postings.array("album.track_end"), positions, side="right")
+
+
+def _matches(postings: Postings, search_type: SearchType, run: Run) -> float:
+    """About how many items of ``search_type`` a run holds: an album-name run of a track search
+    holds its albums' tracks."""
+    if run.kind == search_type:
+        return run.count
+    return run.count * len(postings.array("track.popularity")) / max(len(postings.array("album.popularity")), 1)
 
 
 def _popularity(postings: Postings, search_type: SearchType, positions: np.ndarray) -> np.ndarray:
@@ -184,7 +232,8 @@ def _filter(
     """
     best = np.zeros(len(positions))
     for run in runs:
-        best = np.maximum(best, postings.weights_at(search_type, run.start, run.count, positions))
+        held_by = positions if run.kind == search_type else _albums_of_tracks(postings, positions)
+        best = np.maximum(best, postings.weights_at(run.kind, run.start, run.count, held_by))
     keep = best > 0
     return positions[keep], score[keep] + best[keep]
 

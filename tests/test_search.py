@@ -177,7 +177,16 @@ def brute_force_tracks(cat: Catalog, words: list[str]) -> list[tuple[float, int,
     return sorted(matches, key=lambda m: (-m[0], -m[1]))
 
 
-@pytest.mark.parametrize("q", ["the", "love", "new order", "of the", "remix", "a", "in the night", "mix feat"])
+def test_a_track_search_by_album_name_finds_the_albums_tracks(sample_catalog: Catalog) -> None:
+    """A track's album name is searched in the albums' postings: the album's whole run of tracks."""
+    found = sample_catalog.search("album:substance", ["track"], limit=50)["tracks"]
+    album = sample_catalog.album("6iHuSGy6pq4tNGFV3ZVPtl")
+    assert album is not None
+    assert found["total"] == 24
+    assert sorted(t["id"] for t in found["items"]) == sorted(t["id"] for t in album["tracks"]["items"])
+
+
+@pytest.mark.parametrize("q", ["the", "love", "new order", "of the", "remix", "a", "in the night", "mix feat", "substance 1987"])
 def test_track_search_agrees_with_reading_every_track(sample_catalog: Catalog, q: str) -> None:
     expected = brute_force_tracks(sample_catalog, q.split())
     found = sample_catalog.search(q, ["track"], limit=50)["tracks"]
@@ -192,7 +201,8 @@ def test_track_search_agrees_with_reading_every_track(sample_catalog: Catalog, q
 @pytest.mark.parametrize(
     "q, kind",
     [("night remix", "track"), ("blue sky", "track"), ("my heart", "track"), ("love me", "album"),
-     ("love genre:pop", "track"), ("genre:rock the", "track"), ("the genre:pop", "artist")],
+     ("love genre:pop", "track"), ("genre:rock the", "track"), ("the genre:pop", "artist"),
+     ("album:love", "track"), ("album:night the", "track")],
 )
 def test_a_shorter_cut_finds_a_subset_in_the_same_order(
     synthetic_catalog: Catalog, monkeypatch: pytest.MonkeyPatch, q: str, kind: str
