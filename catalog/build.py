@@ -379,12 +379,13 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
 
 
 # What each step costs, in µs per row of the dump table it grows with, measured in a 10M-track
-# build on 2 cores (docs/benchmarks.md; the tracks and their search terms in format 7's, the audio
-# features and the tracks' copy to the store in format 10's). Progress and ETA weigh the steps by
-# them: weighing every row alike, the ETA of that build said 2 min 15 s with 7 min 23 s to go.
+# build on 2 cores (docs/benchmarks.md; the tracks in format 7's, the audio features and the
+# tracks' copy to the store in format 10's, the albums and the tracks' search terms scaled by
+# their time in format 11's). Progress and ETA weigh the steps by them: weighing every row alike,
+# the ETA of that build said 2 min 15 s with 7 min 23 s to go.
 _STEP_COSTS: dict[str, float] = {
     "markets": 1.0, "artists": 6.6, "album artists": 0.6, "album order": 0.6, "track artists": 1.3,
-    "tracks": 4.2, "albums": 18.7, "artist albums": 3.0, "track search terms": 6.6,
+    "tracks": 4.2, "albums": 12.0, "artist albums": 3.0, "track search terms": 4.4,
     "album and artist search terms": 5.1, "audio features": 1.1,
 }  # fmt: skip
 # The object store's copies and indexes: (the dump table each grows with, µs per row). The

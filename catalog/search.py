@@ -167,9 +167,11 @@ def _most_popular(postings: Postings, kind: SearchType, run: Run, cut: int) -> t
 def _cut(
     postings: Postings, kind: SearchType, positions: np.ndarray, lengths: np.ndarray, cut: int
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``cut`` most popular of these postings (the earliest first among equals), in no order."""
     if len(positions) <= cut:
         return positions, lengths
-    most_popular = _top(positions, np.zeros(len(positions)), _popularity(postings, kind, positions), cut)
+    keys = ((255 - _popularity(postings, kind, positions)) << 32) | positions
+    most_popular = np.argpartition(keys, cut - 1)[:cut]
     return positions[most_popular], lengths[most_popular]
 
 
@@ -192,7 +194,9 @@ def _album_track_starts(postings: Postings, albums: np.ndarray) -> np.ndarray:
 def _albums_of_tracks(postings: Postings, positions: np.ndarray) -> np.ndarray:
     """The album of each track: the first whose run of tracks ends after it (an album without
     tracks ends where the one before it does)."""
-    return np.searchsorted(postings.array("album.track_end"), positions, side="right")
+    track_end = postings.array("album.track_end")
+    # The same integer type as the ends, or numpy would copy all of them to compare.
+    return np.searchsorted(track_end, positions.astype(track_end.dtype), side="right")
 
 
 def _matches(postings: Postings, search_type: SearchType, run: Run) -> float:
