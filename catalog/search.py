@@ -167,7 +167,7 @@ def _most_popular(postings: Postings, kind: SearchType, run: Run, cut: int) -> t
 def _cut(
     postings: Postings, kind: SearchType, positions: np.ndarray, lengths: np.ndarray, cut: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ``cut`` most popular of these postings (the earliest first among equals), in no order."""
+    """The ``cut`` most popular of these postings, in no order; ties go to the earliest position."""
     if len(positions) <= cut:
         return positions, lengths
     keys = ((255 - _popularity(postings, kind, positions)) << 32) | positions
@@ -187,6 +187,7 @@ def _album_tracks(postings: Postings, run: Run, cut: int) -> tuple[np.ndarray, n
 
 
 def _album_track_starts(postings: Postings, albums: np.ndarray) -> np.ndarray:
+    """Where each album's run of tracks starts: where the album before it ends."""
     track_end = postings.array("album.track_end")
     return np.where(albums > 0, track_end[np.maximum(albums - 1, 0)], 0).astype(np.int64)
 
