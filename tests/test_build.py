@@ -110,7 +110,9 @@ def test_progress_weighs_steps_by_their_measured_cost(sample_dir: Path, tmp_path
     assert share["object store: albums"] > 10 * share["album order"]
 
 
-@pytest.mark.parametrize("step", ["tracks", "track search terms", "object store: tracks", "object store: track_ids"])
+@pytest.mark.parametrize(
+    "step", ["tracks", "artist albums", "track search terms", "object store: tracks", "object store: track_ids", "object store: artist_albums"]
+)
 def test_interrupted_build_leaves_nothing_behind(sample_dir: Path, tmp_path: Path, step: str) -> None:
     path = tmp_path / "catalog.duckdb"
     seen: list[str] = []
