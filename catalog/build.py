@@ -572,9 +572,7 @@ def _run_steps_while_copying(
             report(_store_step(name))
 
         store.copy(reader, [name for name in object_tables if name not in _LATE_OBJECT_TABLES], progress=progress, stop=stop)
-        while not late_tables_made.wait(0.1):
-            if stop.is_set():
-                return
+        late_tables_made.wait()  # also set when the steps fail, after stop: the copy then returns at once
         store.copy(reader, [name for name in object_tables if name in _LATE_OBJECT_TABLES], progress=progress, stop=stop)
 
     con.execute("SET threads = 1")
@@ -598,6 +596,7 @@ def _run_steps_while_copying(
                 copying.result()
             except BaseException:
                 stop.set()
+                late_tables_made.set()
                 store.interrupt()
                 raise
     finally:

@@ -170,8 +170,7 @@ def _cut(
     """The ``cut`` most popular of these postings, in no order; ties go to the earliest position."""
     if len(positions) <= cut:
         return positions, lengths
-    keys = ((255 - _popularity(postings, kind, positions)) << 32) | positions
-    most_popular = np.argpartition(keys, cut - 1)[:cut]
+    most_popular = np.argpartition(_popularity_keys(positions, _popularity(postings, kind, positions)), cut - 1)[:cut]
     return positions[most_popular], lengths[most_popular]
 
 
@@ -243,13 +242,19 @@ def _filter(
     return positions[keep], score[keep] + best[keep]
 
 
+def _popularity_keys(positions: np.ndarray, popularity: np.ndarray) -> np.ndarray:
+    """One integer per candidate, smallest for the most popular and, among equals, the earliest:
+    popularity (0-100) above the position (below 2**32)."""
+    return ((255 - popularity) << 32) | positions
+
+
 def _top(positions: np.ndarray, score: np.ndarray, popularity: np.ndarray, count: int) -> np.ndarray:
     """Indexes of the ``count`` best candidates, best first: the highest score, then the most
     popular, then the earliest position, so the order is the same on every run."""
     # The three keys folded into one integer: the score's rank among the distinct scores, then
-    # popularity (0-100), then the position (below 2**32).
+    # popularity and position (see _popularity_keys).
     distinct, rank = np.unique(score, return_inverse=True)
-    keys = ((len(distinct) - 1 - rank.astype(np.int64)) << 40) | ((255 - popularity) << 32) | positions
+    keys = ((len(distinct) - 1 - rank.astype(np.int64)) << 40) | _popularity_keys(positions, popularity)
     if count < len(keys):
         best = np.argpartition(keys, count - 1)[:count]
         return best[np.argsort(keys[best])]
