@@ -86,6 +86,10 @@ _POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
 ]
 
 
+# DuckDB's string compressions, left out of the scratch database (see build_catalog).
+_SCRATCH_UNCOMPRESSED = "fsst,dictionary,dict_fsst"
+
+
 def _quote(value: str) -> str:
     """A SQL string literal; only ever used for file paths the user gave us, never for queries."""
     return "'" + value.replace("'", "''") + "'"
@@ -486,6 +490,10 @@ def build_catalog(
         con.execute(f"SET memory_limit = {_quote(options.memory_limit)}")
         con.execute(f"SET threads = {int(options.threads)}")
         con.execute(f"SET temp_directory = {_quote(str(scratch.spill))}")
+        # The scratch tables are written once and read once or twice: compressing their strings
+        # cost more than it saved (the tracks step took 185 s at 50M tracks with it, 140 s
+        # without, for a table of 7.9 GB instead of 5.6 GB).
+        con.execute(f"SET disabled_compression_methods = '{_SCRATCH_UNCOMPRESSED}'")
         con.execute("SET preserve_insertion_order = true")
         con.execute("SET enable_progress_bar = false")
         con.execute("USE work")
