@@ -31,6 +31,9 @@ from .schema import AUDIO_FEATURE_NAMES, FLOAT_AUDIO_FEATURES
 _CHUNK = 500
 _BIG_CHUNK = 5_000
 _EXPORT_BATCH = 50_000
+# The writer's page cache (in KiB, negative as SQLite takes it) while it copies, and while it sorts.
+_COPY_CACHE = -16384
+_SORT_CACHE = -2048
 # Term hashes are unsigned 64-bit, SQLite's integers signed: they are stored shifted.
 _TERM_SHIFT = 2**63
 
@@ -222,7 +225,7 @@ class StoreWriter:
         self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
         # Rows arrive in key order, so each B-tree grows only at its right edge: a small cache holds
         # that, and leaves the memory to DuckDB, which builds the search postings meanwhile.
-        self._db.execute("PRAGMA cache_size = -16384")
+        self._db.execute(f"PRAGMA cache_size = {_COPY_CACHE}")
         self._db.execute("BEGIN")
         self._contents = {name: (create, query) for name, create, query in _CONTENTS}
 
@@ -260,9 +263,13 @@ class StoreWriter:
         (before,) = self._db.execute("PRAGMA temp_store_directory").fetchone() or ("",)
         self._sort_dir.mkdir(exist_ok=True)
         self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(str(self._sort_dir))}'")
+        # SQLite sorts runs as large as its page cache, down to 2 MB. Those small runs sort within
+        # the CPU's caches: the tracks' id index took 25.5 s at 50M tracks so, 30.7 s with 16 MB.
+        self._db.execute(f"PRAGMA cache_size = {_SORT_CACHE}")
         try:
             self._db.execute(create)
         finally:
+            self._db.execute(f"PRAGMA cache_size = {_COPY_CACHE}")
             self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(before)}'")
 
     def interrupt(self) -> None:
