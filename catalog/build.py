@@ -139,9 +139,6 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     hashed_tokens = f"list_transform(ls_tokens({{}}), lambda w: {TERM_HASH.format('w')})"
     hash_pattern = PREVIEW_URL_PREFIX.replace(".", "\\.") + "[0-9a-f]{40}" + PREVIEW_URL_SUFFIX.replace("?", "\\?")
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
-    # A track's audio features go into its own row, packed (see catalog.objectstore).
-    features = "f.features" if has_features else "NULL::BLOB"
-    features_join = " LEFT JOIN audio_features f ON f.track_id = t.id" if has_features else ""
     steps: list[tuple[str, str, list[str]]] = [
         (
             "markets",
@@ -231,15 +228,15 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                            CASE WHEN {standard_preview} THEN unhex(substr(t.preview_url, {len(PREVIEW_URL_PREFIX) + 1}, 40)) END
                                AS preview_hash,
                            t.available_markets_rowid AS markets_rowid,
-                           coalesce(l.artists, '') AS artists, o.year, {features} AS features
+                           coalesce(l.artists, '') AS artists, o.year
                     FROM d_tracks t
                     JOIN album_order o ON o.dump_rowid = t.album_rowid
-                    LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid{features_join}
+                    LEFT JOIN track_artist_lists l ON l.track_rowid = t.rowid
                     ORDER BY o.pos, t.disc_number, t.track_number, t.id""",
                 "DROP TABLE track_artist_lists",
-                *(["DROP TABLE audio_features"] if has_features else []),
             ],
         ),
+        *_track_features_steps(has_features),
         (
             "albums",
             "albums",
@@ -356,6 +353,30 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     return steps
 
 
+def _track_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
+    """``track_rows``, the tracks as the object store copies them: each with its packed audio
+    features (see catalog.objectstore), or NULL.
+
+    The features are matched to the tracks apart, in a table of their own in track order, and
+    joined by position: matched inside the tracks step, the join spilled every track's whole row
+    to disk at 50M tracks (the step took 139 s so, against 84 s and 43 s apart).
+    """
+    if not has_features:
+        return [("track audio features", "track_audio_features", ["CREATE VIEW track_rows AS SELECT rowid AS pos, *, NULL::BLOB AS features FROM tracks"])]
+    return [
+        (
+            "track audio features",
+            "track_audio_features",
+            [
+                """CREATE TABLE track_features AS
+                   SELECT f.features FROM tracks t LEFT JOIN audio_features f ON f.track_id = t.id ORDER BY t.rowid""",
+                "DROP TABLE audio_features",
+                "CREATE VIEW track_rows AS SELECT t.rowid AS pos, t.*, f.features FROM tracks t POSITIONAL JOIN track_features f",
+            ],
+        )
+    ]
+
+
 def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
     """The dump's audio features typed and packed, one row per track, ready to join into the tracks."""
     if not has_features:
@@ -385,11 +406,12 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
 # What each step costs, in µs per row of the dump table it grows with, measured in a 10M-track
 # build on 2 cores (docs/benchmarks.md; the tracks in format 7's, the audio features and the
 # tracks' copy to the store in format 10's, the albums and the tracks' search terms scaled by
-# their time in format 11's). Progress and ETA weigh the steps by them: weighing every row alike,
+# their time in format 11's, the tracks split from their audio features by the two statements'
+# times at 50M tracks). Progress and ETA weigh the steps by them: weighing every row alike,
 # the ETA of that build said 2 min 15 s with 7 min 23 s to go.
 _STEP_COSTS: dict[str, float] = {
     "markets": 1.0, "artists": 6.6, "album artists": 0.6, "album order": 0.6, "track artists": 1.3,
-    "tracks": 4.2, "albums": 12.0, "artist albums": 3.0, "track search terms": 4.4,
+    "tracks": 2.5, "track audio features": 1.3, "albums": 12.0, "artist albums": 3.0, "track search terms": 4.4,
     "album and artist search terms": 5.1, "audio features": 1.1,
 }  # fmt: skip
 # The object store's copies and indexes: (the dump table each grows with, µs per row). The

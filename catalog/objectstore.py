@@ -168,9 +168,9 @@ _CONTENTS: list[tuple[str, str, str | None]] = [
         """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
            disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER, popularity INTEGER,
            isrc TEXT, preview_url TEXT, preview_hash BLOB, markets_rowid INTEGER, artists TEXT NOT NULL, features BLOB)""",
-        """SELECT rowid, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
+        """SELECT pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
                   popularity, isrc, preview_url, preview_hash, markets_rowid, artists, features
-           FROM tracks""",
+           FROM track_rows""",
     ),
     ("track_ids", "CREATE INDEX track_ids ON tracks (id)", None),
     ("isrcs", "CREATE INDEX isrcs ON tracks (isrc) WHERE isrc <> ''", None),
