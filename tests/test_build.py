@@ -111,7 +111,16 @@ def test_progress_weighs_steps_by_their_measured_cost(sample_dir: Path, tmp_path
 
 
 @pytest.mark.parametrize(
-    "step", ["tracks", "track audio features", "artist albums", "track search terms", "object store: tracks", "object store: track_ids", "object store: artist_albums"]
+    "step",
+    [
+        "tracks",
+        "track audio features",
+        "artist albums",
+        "track search terms",
+        "object store: tracks",
+        "object store: track_ids",
+        "object store: artist_albums",
+    ],
 )
 def test_interrupted_build_leaves_nothing_behind(sample_dir: Path, tmp_path: Path, step: str) -> None:
     path = tmp_path / "catalog.duckdb"
