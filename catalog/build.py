@@ -236,7 +236,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 "DROP TABLE track_artist_lists",
             ],
         ),
-        *_track_features_steps(has_features),
+        _track_features_step(has_features),
         (
             "albums",
             "albums",
@@ -353,29 +353,24 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
     return steps
 
 
-def _track_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
-    """``track_rows``, the tracks as the object store copies them: each with its packed audio
-    features (see catalog.objectstore), or NULL.
+def _track_features_step(has_features: bool) -> tuple[str, str, list[str]]:
+    """The step making ``track_rows``, the tracks as the object store copies them: each with its
+    packed audio features (see catalog.objectstore), or NULL.
 
     The features are matched to the tracks apart, in a table of their own in track order, and
     joined by position: matched inside the tracks step, the join spilled every track's whole row
     to disk at 50M tracks (the step took 139 s so, against 84 s and 43 s apart).
     """
-    if not has_features:
-        no_features = "CREATE VIEW track_rows AS SELECT rowid AS pos, *, NULL::BLOB AS features FROM tracks"
-        return [("track audio features", "track_audio_features", [no_features])]
-    return [
-        (
-            "track audio features",
-            "track_audio_features",
-            [
-                """CREATE TABLE track_features AS
-                   SELECT f.features FROM tracks t LEFT JOIN audio_features f ON f.track_id = t.id ORDER BY t.rowid""",
-                "DROP TABLE audio_features",
-                "CREATE VIEW track_rows AS SELECT t.rowid AS pos, t.*, f.features FROM tracks t POSITIONAL JOIN track_features f",
-            ],
-        )
-    ]
+    if has_features:
+        statements = [
+            """CREATE TABLE track_features AS
+               SELECT f.features FROM tracks t LEFT JOIN audio_features f ON f.track_id = t.id ORDER BY t.rowid""",
+            "DROP TABLE audio_features",
+            "CREATE VIEW track_rows AS SELECT t.rowid AS pos, t.*, f.features FROM tracks t POSITIONAL JOIN track_features f",
+        ]
+    else:
+        statements = ["CREATE VIEW track_rows AS SELECT rowid AS pos, *, NULL::BLOB AS features FROM tracks"]
+    return ("track audio features", "track_audio_features", statements)
 
 
 def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]]:
