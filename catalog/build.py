@@ -1,4 +1,5 @@
-"""Turn the raw parquet dump into the catalog: objects in SQLite, search postings in flat arrays.
+"""Turn the raw parquet dump into the catalog: tracks in a file of records, albums and artists in
+SQLite, search postings in flat arrays.
 
 The dump is sorted by internal rowid, so nothing in it can be found without a full scan. The
 build re-sorts every table by what it is looked up by and pre-joins what objects need:
@@ -8,17 +9,18 @@ build re-sorts every table by what it is looked up by and pre-joins what objects
                           └─ track_start, track_count: the album's tracks are one contiguous run
 
 DuckDB does the heavy lifting (joins, sorts and aggregations over hundreds of millions of rows,
-spilling to disk within ``memory_limit``) in a scratch database. The object rows are then copied
-into the object store (:mod:`catalog.objectstore`), which indexes them by id, ISRC and UPC, the
-search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → positions, with
-the long runs' most popular rows in ``*_top``) into the postings file (:mod:`catalog.postings`),
-and only ``meta`` goes into the DuckDB catalog file. Track and album rows carry their artists as
-positions in the artists table, in credit order: a name is stored once, with its artist, instead of
-once per track (about 40 bytes a track).
+spilling to disk within ``memory_limit``) in a scratch database. The tracks are then written as
+packed records into the tracks file (:mod:`catalog.trackfile`); the album, artist and market rows
+are copied into the object store (:mod:`catalog.objectstore`), which indexes them by id and UPC;
+the search postings (``track_terms``, ``album_terms``, ``artist_terms``: term hash → positions)
+and the tracks' sorted id and ISRC keys go into the postings file (:mod:`catalog.postings`), which
+adds the long runs' popularity-ordered copies; and only ``meta`` goes into the DuckDB catalog
+file. Track and album rows carry their artists as positions in the artists table, in credit
+order: a name is stored once, with its artist, instead of once per track (about 40 bytes a track).
 
-The object tables are copied on a second thread while DuckDB makes the artists' albums (which the
-copy reaches last) and the search postings: the copy runs row by row in Python, one core's work,
-and would otherwise leave the other core idle for about half the build.
+The object rows are copied and the tracks file written on a second thread while DuckDB makes the
+artists' albums (which the copy reaches last), the search postings and the track keys: the copy
+runs row by row in Python, one core's work, and would otherwise leave the other core idle.
 
 Everything is written under temporary names that are renamed into place only when complete: an
 interrupted build never leaves something that opens as a catalog.
@@ -39,7 +41,7 @@ from typing import Callable, Sequence
 
 import duckdb
 
-from . import objectstore, postings, schema
+from . import objectstore, postings, schema, trackfile
 from .errors import CatalogError
 from .objects import COMPACT_IMAGES, IMAGE_HASH_DIGITS, IMAGE_RENDITIONS, IMAGE_URL, PREVIEW_URL_PREFIX, PREVIEW_URL_SUFFIX
 from .postings import TOP_ROWS
@@ -79,9 +81,9 @@ _POSTINGS_ARRAYS: list[tuple[str, str, str]] = [
     ("artist.len", "uint8", "SELECT field_len FROM artist_terms"),
     ("artist.popularity", "uint8", "SELECT coalesce(popularity, 0) FROM artists"),
     *(
-        (f"{kind}.top_{column}", dtype, f"SELECT {source} FROM {kind}_top")
-        for kind in SEARCH_TYPES
-        for column, dtype, source in (("pos", "uint32", "pos"), ("len", "uint8", "field_len"))
+        (f"track.{key}_{column}", dtype, f"SELECT {column} FROM track_{key}_keys")
+        for key in ("id", "isrc")
+        for column, dtype in (("key", "uint64"), ("pos", "uint32"))
     ),
 ]
 
@@ -302,19 +304,18 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 # the tracks' names is hashed once instead of once a track, which took 4.2 s of CPU
                 # on 2M tracks' names against 1.9 s so.
                 """CREATE TEMP TABLE track_name_tokens AS
-                   SELECT pos, popularity, len(tokens) AS field_len, unnest(tokens) AS token
-                   FROM (SELECT rowid AS pos, popularity, ls_tokens(name) AS tokens FROM tracks)""",
+                   SELECT pos, len(tokens) AS field_len, unnest(tokens) AS token
+                   FROM (SELECT rowid AS pos, ls_tokens(name) AS tokens FROM tracks)""",
                 f"""CREATE TEMP TABLE track_name_terms AS
                     SELECT token, {TERM_HASH.format("token")} AS term FROM (SELECT DISTINCT token FROM track_name_tokens)""",
                 *_postings_statements(
                     "track",
-                    top_rows,
-                    f"""SELECT n.pos, {FIELD_NAME} AS field, d.term, n.field_len, n.popularity
+                    f"""SELECT n.pos, {FIELD_NAME} AS field, d.term, n.field_len
                     FROM track_name_tokens n JOIN track_name_terms d USING (token)
                     UNION ALL
-                    SELECT pos, {FIELD_ARTIST}, unnest(terms), len(terms), popularity FROM track_artist_refs
+                    SELECT pos, {FIELD_ARTIST}, unnest(terms), len(terms) FROM track_artist_refs
                     UNION ALL
-                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM track_artist_refs""",
+                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1 FROM track_artist_refs""",
                     drop=["track_artist_refs", "track_name_tokens", "track_name_terms"],
                 ),
             ],
@@ -325,28 +326,35 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
             [
                 *_postings_statements(
                     "album",
-                    top_rows,
-                    f"""SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
-                    FROM (SELECT a.rowid AS pos, a.popularity, {hashed_tokens.format("a.name")} AS terms FROM albums a)
+                    f"""SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len
+                    FROM (SELECT rowid AS pos, {hashed_tokens.format("name")} AS terms FROM albums)
                     UNION ALL
-                    SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms), a.popularity
-                    FROM album_artist_lists l
-                    JOIN album_order o ON o.dump_rowid = l.album_rowid
-                    JOIN d_albums a ON a.rowid = l.album_rowid""",
+                    SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms)
+                    FROM album_artist_lists l JOIN album_order o ON o.dump_rowid = l.album_rowid""",
                 ),
                 *_postings_statements(
                     "artist",
-                    top_rows,
-                    f"""SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len, popularity
-                    FROM artist_ref
+                    f"""SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len FROM artist_ref
                     UNION ALL
-                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1, popularity FROM artist_ref""",
+                    SELECT pos, {FIELD_GENRE}, unnest(genre_terms), 1 FROM artist_ref""",
                 ),
-                # Where each term's runs start: copied into the object store's term_runs.
+                # Where each term's runs start: copied into the object store's term_runs, and read
+                # by the postings file for the long runs' popularity-ordered copies.
                 f"""CREATE TABLE term_ranges AS
-                    SELECT r.kind, r.term, r.field, r.start, r.n, t.top
-                    FROM ({_ranges_of("terms")}) r LEFT JOIN ({_ranges_of("top")}) t USING (kind, term, field)
-                    ORDER BY r.term, r.kind, r.field""",
+                    {" UNION ALL ".join(_runs_of(kind, top_rows) for kind in SEARCH_TYPES)}
+                    ORDER BY term, kind, field""",
+            ],
+        ),
+        (
+            "track keys",
+            "tracks",
+            [
+                # The tracks' ids and ISRCs as sorted keys beside their positions: see catalog.trackfile.
+                f"""CREATE TABLE track_id_keys AS
+                    SELECT {trackfile.ID_KEY.format("id")} AS key, rowid::UINTEGER AS pos FROM tracks ORDER BY key, pos""",
+                f"""CREATE TABLE track_isrc_keys AS
+                    SELECT {trackfile.ISRC_KEY.format("isrc")} AS key, rowid::UINTEGER AS pos FROM tracks
+                    WHERE isrc <> '' ORDER BY key, pos""",
             ],
         ),
     ]
@@ -354,8 +362,8 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
 
 
 def _track_features_step(has_features: bool) -> tuple[str, str, list[str]]:
-    """The step making ``track_rows``, the tracks as the object store copies them: each with its
-    packed audio features (see catalog.objectstore), or NULL.
+    """The step making ``track_rows``, the tracks as the tracks file holds them: each with its
+    packed audio features (see catalog.trackfile), or NULL.
 
     The features are matched to the tracks apart, in a table of their own in track order, and
     joined by position: matched inside the tracks step, the join spilled every track's whole row
@@ -377,8 +385,8 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
     """The dump's audio features typed and packed, one row per track, ready to join into the tracks."""
     if not has_features:
         return []
-    numeric = ", ".join(
-        f"any_value(try_cast(f.{name} AS {'DOUBLE' if name in schema.FLOAT_AUDIO_FEATURES else 'BIGINT'})) AS {name}"
+    typed = ", ".join(
+        f"try_cast(f.{name} AS {'DOUBLE' if name in schema.FLOAT_AUDIO_FEATURES else 'BIGINT'}) AS {name}"
         for name in schema.AUDIO_FEATURE_NAMES
     )
     return [
@@ -387,46 +395,53 @@ def _audio_features_steps(has_features: bool) -> list[tuple[str, str, list[str]]
             "track_audio_features",
             [
                 # null_response rows say Spotify had no features: the same as no row at all. The
-                # dump has a few tracks with two rows; one is kept.
+                # dump has a few tracks with two rows; one is kept, whole. Packed before they are
+                # grouped, the rows carry one value instead of fourteen through the grouping
+                # (10.6 s against 12.3 s at 10M tracks).
                 f"""CREATE TEMP TABLE audio_features AS
-                    SELECT track_id, {objectstore.packed_features()} AS features
-                    FROM (SELECT f.track_id, {numeric}
-                          FROM d_track_audio_features f
-                          WHERE coalesce(f.null_response, '0') <> '1'
-                          GROUP BY f.track_id)""",
+                    SELECT track_id, any_value(features) AS features
+                    FROM (SELECT track_id, {trackfile.packed_features()} AS features
+                          FROM (SELECT f.track_id, {typed}
+                                FROM d_track_audio_features f
+                                WHERE coalesce(f.null_response, '0') <> '1'))
+                    GROUP BY track_id""",
             ],
         )
     ]
 
 
 # What each step costs, in µs per row of the dump table it grows with, measured in a 10M-track
-# build on 2 cores (docs/benchmarks.md; the tracks in format 7's, the audio features and the
-# tracks' copy to the store in format 10's, the albums and the tracks' search terms scaled by
-# their time in format 11's, the tracks split from their audio features by the two statements'
-# times at 50M tracks). Progress and ETA weigh the steps by them: weighing every row alike,
-# the ETA of that build said 2 min 15 s with 7 min 23 s to go.
+# build on 2 cores (docs/benchmarks.md; the tracks in format 7's, the albums scaled by their time
+# in format 11's, the tracks split from their audio features by the two statements' times at 50M
+# tracks, the audio features, the tracks' search terms and keys and the tracks file in format
+# 12's). Progress and ETA weigh the steps by them: weighing every row alike, the ETA of a 10M
+# build said 2 min 15 s with 7 min 23 s to go.
 _STEP_COSTS: dict[str, float] = {
     "markets": 1.0, "artists": 6.6, "album artists": 0.6, "album order": 0.6, "track artists": 1.3,
-    "tracks": 2.5, "track audio features": 1.3, "albums": 12.0, "artist albums": 3.0, "track search terms": 4.4,
-    "album and artist search terms": 5.1, "audio features": 1.1,
+    "tracks": 2.5, "track audio features": 1.3, "albums": 12.0, "artist albums": 3.0, "track search terms": 2.3,
+    "album and artist search terms": 5.1, "audio features": 1.0, "track keys": 1.2,
 }  # fmt: skip
-# The object store's copies and indexes: (the dump table each grows with, µs per row). The
-# indexes were timed in format 9's build and scaled by the tracks' copy, timed in both.
+# The object store's copies and indexes: (the dump table each grows with, µs per row), timed in
+# format 9's build.
 _STORE_COSTS: dict[str, tuple[str, float]] = {
     "markets": ("available_markets", 1.0), "artists": ("artists", 5.0), "artist_ids": ("artists", 0.5),
-    "albums": ("albums", 12.0), "album_ids": ("albums", 0.7), "upcs": ("albums", 0.6), "tracks": ("tracks", 6.4),
-    "track_ids": ("tracks", 0.9), "isrcs": ("tracks", 0.6), "artist_albums": ("artist_albums", 3.3),
+    "albums": ("albums", 12.0), "album_ids": ("albums", 0.7), "upcs": ("albums", 0.6), "artist_albums": ("artist_albums", 3.3),
     "term_runs": ("tracks", 0.1), "artist_top_tracks": ("artists", 3.3),
 }  # fmt: skip
 _POSTINGS_COST = 0.6  # per track
+_TRACKS_STEP = "tracks file"
+_TRACKS_COST = 1.4  # per track
+_TRACKS_QUERY = f"SELECT pos, {trackfile.packed_row()} AS record FROM track_rows"
 _POSTINGS_STEP = "search postings"
-# The steps run while the object tables are copied: those whose tables only search reads, and
-# before them the one making the object tables the copy reaches last (its artists' albums and top
-# tracks), which the copy waits for. At 50M tracks the copy was the longer side by two minutes.
+# The steps run while the object tables are copied and the tracks file written: those whose tables
+# only the postings file reads, and before them the one making the object tables the copy reaches
+# last (its artists' albums and top tracks), which the copy waits for.
 _LATE_OBJECTS_STEP = "artist albums"
 _LATE_OBJECT_TABLES = ("artist_albums", "artist_top_tracks")
-_SEARCH_STEPS = ("track search terms", "album and artist search terms")
-_STEPS_BESIDE_COPY = (_LATE_OBJECTS_STEP, *_SEARCH_STEPS)
+_STEPS_BESIDE_COPY = (_LATE_OBJECTS_STEP, "track search terms", "album and artist search terms")
+# The step the copy's thread runs once its copy is done, beside the steps above: at 50M tracks the
+# copy ended about 90 s before them.
+_STEP_AFTER_COPY = "track keys"
 
 
 def _store_step(table: str) -> str:
@@ -437,40 +452,31 @@ def _cost(counts: dict[str, int], table: str, micros_per_row: float) -> float:
     return max(counts.get(table, 0), 1) * micros_per_row
 
 
-def _postings_statements(kind: str, top_rows: int, term_rows: str, *, drop: Sequence[str] = ()) -> list[str]:
-    """From the query ``term_rows`` giving (pos, field, term, field_len, popularity) for every term
-    of every item: every term's run in position order (``{kind}_terms``), and the ``top_rows`` most
-    popular rows of the longer runs in popularity order (``{kind}_top``); see :mod:`catalog.postings`.
-    The tables ``drop``, which only ``term_rows`` reads, are dropped as soon as it has run."""
-    columns = "term, field, field_len, pos"
+def _postings_statements(kind: str, term_rows: str, *, drop: Sequence[str] = ()) -> list[str]:
+    """From the query ``term_rows`` giving (pos, field, term, field_len) for every term of every
+    item, every term's run in position order (``{kind}_terms``; see :mod:`catalog.postings`). The
+    tables ``drop``, which only ``term_rows`` reads, are dropped once it is sorted.
+
+    The build's biggest table (six rows a track) is sorted straight from the query, its columns as
+    narrow as their values allow: stored first and sorted apart, the tracks' took 40% longer.
+    """
     return [
-        # The build's biggest table (eight rows a track), sorted whole and then read again for the
-        # long runs' most popular rows: its columns are kept as narrow as their values allow, half
-        # the bytes of DuckDB's default integers.
-        f"""CREATE TEMP TABLE {kind}_term_rows AS
-            SELECT pos::UINTEGER AS pos, field::UTINYINT AS field, term,
-                   least(field_len, 255)::UTINYINT AS field_len, popularity::INTEGER AS popularity
-            FROM ({term_rows})""",
+        f"""CREATE TABLE {kind}_terms AS
+            SELECT term, field::UTINYINT AS field, least(field_len, 255)::UTINYINT AS field_len, pos::UINTEGER AS pos
+            FROM ({term_rows})
+            ORDER BY term, field, pos, field_len""",
         *(f"DROP TABLE {table}" for table in drop),
-        f"CREATE TABLE {kind}_terms AS SELECT {columns} FROM {kind}_term_rows ORDER BY term, field, pos, field_len",
-        f"""CREATE TABLE {kind}_top AS
-            SELECT {columns}
-            FROM {kind}_term_rows
-            SEMI JOIN (SELECT term, field FROM {kind}_term_rows GROUP BY term, field HAVING count(*) > {int(top_rows)}) long_runs
-                USING (term, field)
-            QUALIFY row_number() OVER (PARTITION BY term, field ORDER BY popularity DESC, pos, field_len) <= {int(top_rows)}
-            ORDER BY term, field, popularity DESC, pos, field_len""",
-        f"DROP TABLE {kind}_term_rows",
     ]
 
 
-def _ranges_of(copy: str) -> str:
-    """Where each (kind, term, field) run starts in one copy of the postings, and its length."""
-    start = "start, count(*) AS n" if copy == "terms" else "top"
-    return " UNION ALL ".join(
-        f"SELECT {kind_of(kind)}::UTINYINT AS kind, term, field, min(rowid) AS {start} FROM {kind}_{copy} GROUP BY term, field"
-        for kind in SEARCH_TYPES
-    )
+def _runs_of(kind: str, top_rows: int) -> str:
+    """Where each (term, field) run of one kind's postings starts, and its length; for runs longer
+    than ``top_rows``, also where their popularity-ordered copy starts: the postings file writes
+    those copies in run order, ``top_rows`` postings each (see catalog.postings)."""
+    long_run = f"n > {int(top_rows)}"
+    return f"""SELECT {kind_of(kind)}::UTINYINT AS kind, term, field, start, n,
+                      CASE WHEN {long_run} THEN (count(*) FILTER ({long_run}) OVER (ORDER BY start) - 1) * {int(top_rows)} END AS top
+               FROM (SELECT term, field, min(rowid) AS start, count(*) AS n FROM {kind}_terms GROUP BY term, field)"""
 
 
 def build_catalog(
@@ -497,6 +503,8 @@ def build_catalog(
     has_features = features_path is not None
     catalog_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = _TemporaryFiles(catalog_path)
+    # Shared by the catalog file and its companions, which refuse to be paired with another build's.
+    build_id = uuid.uuid4().hex
     started = time.monotonic()
     con = duckdb.connect()
     store: objectstore.StoreWriter | None = None
@@ -530,20 +538,27 @@ def build_catalog(
         weights = {title: _cost(counts, weigh, _STEP_COSTS[title]) for title, weigh, _ in steps}
         weights |= {_store_step(name): _cost(counts, *_STORE_COSTS[name]) for name in objectstore.contents()}
         weights[_POSTINGS_STEP] = _cost(counts, "tracks", _POSTINGS_COST)
+        weights[_TRACKS_STEP] = _cost(counts, "tracks", _TRACKS_COST)
         report = _StepReports(weights, progress)
         beside_copy = [step for step in steps if step[0] in _STEPS_BESIDE_COPY]
-        for title, _, statements in (step for step in steps if step not in beside_copy):
+        after_copy = next(step for step in steps if step[0] == _STEP_AFTER_COPY)
+        for title, _, statements in (step for step in steps if step not in [*beside_copy, after_copy]):
             report(title)
             for statement in statements:
                 con.execute(statement)
         store = objectstore.StoreWriter(scratch.store, sort_dir=scratch.sort)
-        _run_steps_while_copying(con, store, beside_copy, report, threads=options.threads)
+        tracks = trackfile.TrackWriter(scratch.tracks, build_id)
+        _run_steps_while_copying(con, store, tracks, beside_copy, after_copy, report, threads=options.threads)
         store.copy(con, objectstore.SEARCH_TABLES, progress=lambda name: report(_store_step(name)))
-        meta = _meta(counts, dump_dir, has_features=has_features, seconds=time.monotonic() - started)
+        meta = _meta(counts, dump_dir, build_id, has_features=has_features, seconds=time.monotonic() - started)
         store.finish(meta)
         store.close()
         report(_POSTINGS_STEP)
-        postings.write_postings(con, scratch.postings, meta["build_id"], options.top_rows, _POSTINGS_ARRAYS)
+        long_runs = {
+            kind: f"SELECT start, n FROM term_ranges WHERE kind = {kind_of(kind)} AND top IS NOT NULL ORDER BY start"
+            for kind in SEARCH_TYPES
+        }
+        postings.write_postings(con, scratch.postings, build_id, options.top_rows, _POSTINGS_ARRAYS, long_runs)
         meta["build_seconds"] = f"{time.monotonic() - started:.1f}"
         _write_meta(con, meta)
         con.execute("CHECKPOINT catalog_file")
@@ -564,6 +579,7 @@ def build_catalog(
     # postings, and the shared build_id refuses any other pairing (see Catalog.open).
     os.replace(scratch.store, objectstore.store_path(catalog_path))
     os.replace(scratch.postings, postings.postings_path(catalog_path))
+    os.replace(scratch.tracks, trackfile.tracks_path(catalog_path))
     os.replace(scratch.catalog, catalog_path)
     report.done()
     return counts
@@ -572,20 +588,24 @@ def build_catalog(
 def _run_steps_while_copying(
     con: duckdb.DuckDBPyConnection,
     store: objectstore.StoreWriter,
+    tracks: trackfile.TrackWriter,
     steps: list[tuple[str, str, list[str]]],
+    after_copy: tuple[str, str, list[str]],
     report: _StepReports,
     *,
     threads: int,
 ) -> None:
     """Run ``steps`` (the late object step, then the search steps) on ``con`` while a second thread
-    copies the object tables into ``store``, then give DuckDB its ``threads`` again.
+    copies the object tables into ``store``, writes the tracks file and then runs the step
+    ``after_copy``; then give DuckDB its ``threads`` again.
 
-    The copy converts every row in Python, one core's work. DuckDB runs the steps on one thread
-    while it lasts: a second would only slow the copy, which is the longer of the two at 10M
-    tracks (the build took 174 s so, 191 s with two DuckDB threads, 205 s one after the other).
+    The copy converts every album and artist row in Python, one core's work, and the tracks' records
+    are packed by DuckDB on the copy's thread. DuckDB runs the steps on one thread while the copy
+    lasts: a second would only slow the copy (with format 8 at 10M tracks, the build took 174 s so,
+    191 s with two DuckDB threads, 205 s one after the other).
     The copy reaches the late object step's tables last, and waits for them if it gets there
     first. Either side failing stops the other (the copy at its next batch of rows, or at once
-    while SQLite makes an index; the steps at their next statement).
+    while SQLite makes an index or DuckDB runs its step; the steps at their next statement).
     """
     object_tables = [name for name in objectstore.contents() if name not in objectstore.SEARCH_TABLES]
     reader = con.cursor()  # DuckDB connections are not shared between threads; a cursor is one of its own.
@@ -598,8 +618,18 @@ def _run_steps_while_copying(
             report(_store_step(name))
 
         store.copy(reader, [name for name in object_tables if name not in _LATE_OBJECT_TABLES], progress=progress, stop=stop)
+        if not stop.is_set():
+            report(_TRACKS_STEP)
+            tracks.write(reader, _TRACKS_QUERY, stop=stop)
         late_tables_made.wait()  # also set when the steps fail, after stop: the copy then returns at once
         store.copy(reader, [name for name in object_tables if name in _LATE_OBJECT_TABLES], progress=progress, stop=stop)
+        title, _, statements = after_copy
+        if not stop.is_set():
+            report(title)
+        for statement in statements:
+            if stop.is_set():
+                return
+            reader.execute(statement)
 
     con.execute("SET threads = 1")
     try:
@@ -624,6 +654,7 @@ def _run_steps_while_copying(
                 stop.set()
                 late_tables_made.set()
                 store.interrupt()
+                reader.interrupt()
                 raise
     finally:
         reader.close()
@@ -665,6 +696,7 @@ class _TemporaryFiles:
         self.catalog = catalog_path.with_name(tag)
         self.store = catalog_path.with_name(f"{tag}.objects.sqlite")
         self.postings = catalog_path.with_name(f"{tag}.postings")
+        self.tracks = catalog_path.with_name(f"{tag}.tracks.arrow")
         self.work = catalog_path.with_name(f"{tag}.work")
         self.spill = catalog_path.with_name(f"{tag}.spill")
         self.sort = catalog_path.with_name(f"{tag}.sort")
@@ -681,14 +713,15 @@ class _TemporaryFiles:
         self.catalog.unlink(missing_ok=True)
         self.store.unlink(missing_ok=True)
         self.postings.unlink(missing_ok=True)
+        self.tracks.unlink(missing_ok=True)
 
 
-def _meta(counts: dict[str, int], dump_dir: Path, *, has_features: bool, seconds: float) -> dict[str, str]:
+def _meta(counts: dict[str, int], dump_dir: Path, build_id: str, *, has_features: bool, seconds: float) -> dict[str, str]:
     return {
         "format_version": str(FORMAT_VERSION),
         "localspotify_version": __version__,
         "duckdb_version": duckdb.__version__,
-        "build_id": uuid.uuid4().hex,
+        "build_id": build_id,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": f"{seconds:.1f}",
         "dump_path": str(dump_dir.resolve()),

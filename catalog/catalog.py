@@ -1,10 +1,12 @@
 """The read side: open a built catalog and answer lookups with Spotify-shaped objects.
 
-Lookups by id, ISRC and UPC are B-tree searches in the object store (:mod:`catalog.objectstore`),
-so their cost does not grow with the catalog; search ranks positions from the memory-mapped
-postings (:mod:`catalog.postings`) and fetches the objects at those positions from the store. The
-DuckDB catalog file only says what was built; it is read once, when the catalog is opened. Both
-the store and the postings are read-only and shared: each thread gets its own SQLite connection.
+Albums and artists are found by id and UPC through B-tree searches in the object store
+(:mod:`catalog.objectstore`); tracks by id and ISRC through binary searches of sorted key arrays,
+then read by position from the memory-mapped tracks file (:mod:`catalog.trackfile`). Neither cost
+grows with the catalog. Search ranks positions from the memory-mapped postings
+(:mod:`catalog.postings`) and fetches the objects at those positions. The DuckDB catalog file only
+says what was built; it is read once, when the catalog is opened. Everything is read-only and
+shared: each thread gets its own SQLite connection.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from .errors import CatalogIncompatible, CatalogNotFound, QueryRejected
 from .ids import parse_id, require_id
 from .objectstore import ObjectStore, store_path, unpack_genres
 from .postings import Postings, PostingsError, postings_path
+from .schema import AUDIO_FEATURE_NAMES
+from .trackfile import TrackFile, TrackFileError, tracks_path, unpack_features
 from .objects import SPOTIFY_API, Markets
 from .query import Query, parse_query
 from .search import FIELD_ALBUM, FIELD_NAME, SEARCH_TYPES, Run, SearchType, conditions_for, kind_of, search_positions
@@ -30,10 +34,11 @@ from .version import FORMAT_VERSION
 
 Tracer = Callable[[str, str, Sequence[Any], float], None]
 """Called after every read with ``(source, statement, params, seconds)``: ``source`` is ``"sqlite"``
-(an object-store statement and its parameters) or ``"postings"`` (``"<type> postings"`` and the
-row count of each run read): ``Catalog.open(p, tracer=print)``."""
+(an object-store statement and its parameters), ``"postings"`` (``"<type> postings"`` and the
+row count of each run read) or ``"tracks"`` (``"tracks"`` and how many rows were read by position):
+``Catalog.open(p, tracer=print)``."""
 
-Companion = TypeVar("Companion", ObjectStore, Postings)
+Companion = TypeVar("Companion", ObjectStore, Postings, TrackFile)
 
 ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
 _MARKET_CACHE_SIZE = 4096
@@ -48,9 +53,10 @@ class Catalog:
     'Substance'
     """
 
-    def __init__(self, store: ObjectStore, postings: Postings, path: Path, meta: dict[str, str]):
+    def __init__(self, store: ObjectStore, postings: Postings, tracks: TrackFile, path: Path, meta: dict[str, str]):
         self._store = store
         self._postings = postings
+        self._tracks = tracks
         self.path = path
         self.meta = meta
         self._markets: dict[int, tuple[str, ...]] = {}
@@ -82,10 +88,17 @@ class Catalog:
         except CatalogIncompatible:
             store.close()
             raise
-        return cls(store, postings, path, meta)
+        try:
+            tracks = _open_tracks(path, meta, postings, tracer)
+        except CatalogIncompatible:
+            store.close()
+            postings.close()
+            raise
+        return cls(store, postings, tracks, path, meta)
 
     def close(self) -> None:
         self._store.close()
+        self._tracks.close()
         self._postings.close()
 
     def __enter__(self) -> Catalog:
@@ -118,12 +131,12 @@ class Catalog:
     # -- rows by key -----------------------------------------------------------------------
 
     def _rows_by_id(self, table: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Rows of tracks, albums or artists by Spotify id."""
+        """Rows of albums or artists by Spotify id."""
         rows = self._store.rows_at(table, self._store.id_positions(table, ids).values())
         return {row["id"]: row for row in rows.values()}
 
     def _tracks_at(self, positions: list[int]) -> list[dict[str, Any]]:
-        by_pos = self._store.rows_at("tracks", positions)
+        by_pos = self._tracks.rows_at(positions)
         return [by_pos[p] for p in positions if p in by_pos]
 
     def _albums_at(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -140,7 +153,7 @@ class Catalog:
         result: dict[int, list[dict[str, Any]]] = {}
         for row in album_rows:
             count = row["track_count"] - offset if limit is None else min(limit, row["track_count"] - offset)
-            result[row["pos"]] = self._store.track_run(row["track_start"] + offset, count) if count > 0 else []
+            result[row["pos"]] = self._tracks.run(row["track_start"] + offset, count) if count > 0 else []
         return result
 
     # -- tracks ----------------------------------------------------------------------------
@@ -158,7 +171,7 @@ class Catalog:
         Invalid ids give None too, so one bad value never spoils a batch.
         """
         ids = [parse_id(t, "track") for t in track_ids]
-        rows = self._rows_by_id("tracks", (i for i in ids if i))
+        rows = self._tracks.rows_by_id(i for i in ids if i)
         return self._track_objects([rows.get(i) if i else None for i in ids], market, base)
 
     def _track_objects(self, rows: Sequence[dict[str, Any] | None], market: str | None, base: str) -> list[Track | None]:
@@ -170,8 +183,7 @@ class Catalog:
     def tracks_by_isrc(self, isrc: str, *, market: str | None = None, base: str = SPOTIFY_API) -> list[Track]:
         """Every track carrying this ISRC (singles, albums, compilations…), most popular first."""
         isrc = isrc.strip().upper()
-        found = self._store.rows_at("tracks", self._store.key_positions("tracks", "isrc", isrc))
-        rows = sorted(found.values(), key=lambda r: (-r["popularity"], r["pos"]))
+        rows = sorted(self._tracks.rows_by_isrc(isrc), key=lambda r: (-r["popularity"], r["pos"]))
         return [t for t in self._track_objects(rows, market, base) if t is not None]
 
     def audio_features(self, track_ids: Sequence[str], *, base: str = SPOTIFY_API) -> list[AudioFeatures | None]:
@@ -179,9 +191,12 @@ class Catalog:
         ids = [parse_id(t, "track") for t in track_ids]
         if not self.has_audio_features:
             return [None] * len(ids)
-        positions = self._store.id_positions("tracks", (i for i in ids if i))
-        rows = self._store.audio_feature_rows(positions.values())
-        found = {i: {**rows[pos], "track_id": i} for i, pos in positions.items() if pos in rows}
+        rows = self._tracks.rows_by_id(i for i in ids if i)
+        found = {
+            i: {**dict(zip(AUDIO_FEATURE_NAMES, unpack_features(row["features"]))), "track_id": i}
+            for i, row in rows.items()
+            if row["features"] is not None
+        }
         return [objects.audio_features(found[i], base) if i in found else None for i in ids]
 
     def track_facts(self, track_ids: Sequence[str]) -> list[facts.TrackFacts | None]:
@@ -196,7 +211,7 @@ class Catalog:
         """
         if len(self._credited_artists) > _ARTIST_CACHE_SIZE:
             self._credited_artists = {}
-        return facts.track_facts(self._store, track_ids, artists=self._credited_artists)
+        return facts.track_facts(self._store, self._tracks, track_ids, artists=self._credited_artists)
 
     # -- albums ----------------------------------------------------------------------------
 
@@ -422,11 +437,8 @@ class Catalog:
             return None
         sets: list[set[int]] = []
         for isrc in query.isrc:
-            positions = set(self._store.key_positions("tracks", "isrc", isrc))
-            if search_type == "track":
-                sets.append(positions)
-            else:
-                sets.append({t["album_pos"] for t in self._store.rows_at("tracks", positions).values()})
+            tracks = self._tracks.rows_by_isrc(isrc)
+            sets.append({t["pos"] if search_type == "track" else t["album_pos"] for t in tracks})
         for upc in query.upc:
             albums = self._albums_at(self._store.key_positions("albums", "upc", upc)).values()
             if search_type == "album":
@@ -436,7 +448,7 @@ class Catalog:
         return sorted(set.intersection(*sets)) if sets else None
 
     def _rank_exact(self, positions: list[int], search_type: SearchType, limit: int, offset: int) -> tuple[list[int], int]:
-        rows = self._store.rows_at("tracks" if search_type == "track" else "albums", positions)
+        rows = self._tracks.rows_at(positions) if search_type == "track" else self._store.rows_at("albums", positions)
         ranked = sorted(rows, key=lambda pos: (-rows[pos]["popularity"], pos))
         return ranked[offset : offset + limit], len(ranked)
 
@@ -455,7 +467,7 @@ def _artist_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def catalog_files(path: Path) -> list[Path]:
     """Every file of the catalog at ``path``: they are built together and belong together."""
-    return [path, store_path(path), postings_path(path)]
+    return [path, store_path(path), postings_path(path), tracks_path(path)]
 
 
 def _read_meta(path: Path) -> dict[str, str]:
@@ -476,6 +488,14 @@ def _open_postings(path: Path, meta: dict[str, str], tracer: Tracer | None) -> P
     """The search postings built together with the catalog file at ``path``."""
     postings_tracer = (lambda what, counts, seconds: tracer("postings", what, counts, seconds)) if tracer else None
     return _open_companion(path, meta, "search postings", postings_path(path), lambda f: Postings(f, postings_tracer), PostingsError)
+
+
+def _open_tracks(path: Path, meta: dict[str, str], postings: Postings, tracer: Tracer | None) -> TrackFile:
+    """The tracks file built together with the catalog file at ``path``; its key arrays are in the postings."""
+    tracks_tracer = (lambda what, counts, seconds: tracer("tracks", what, counts, seconds)) if tracer else None
+    return _open_companion(
+        path, meta, "tracks file", tracks_path(path), lambda f: TrackFile(f, postings, tracks_tracer), TrackFileError
+    )
 
 
 def _open_store(path: Path, meta: dict[str, str], tracer: Tracer | None) -> ObjectStore:

@@ -5,10 +5,10 @@ Why this exists: the history importer enriches tens of thousands of distinct tra
 needs a dozen plain values of each. Making the full objects for that (``Catalog.tracks``, then
 ``albums``, ``artists`` and ``audio_features``) cost ~270 µs of CPU per track at 10M, nearly all
 of it spent on what the importer throws away: markets, images, hrefs, copyrights, nested
-simplified objects, and whole rows read for a few of their columns. Here two batched queries
-select just the columns wanted (tracks by id, joined to their albums, with their audio features;
-the credited artists' names and genres), and each album's facts and each credit's artists are
-made once per batch, however many of its tracks were asked for.
+simplified objects, and whole rows read for a few of their columns. Here the tracks are read once
+by position, with their audio features, and batched queries select just the columns wanted of
+their albums and of the credited artists (names and genres); each album's facts and each credit's
+artists are made once per batch, however many of its tracks were asked for.
 
 The records are named tuples: immutable like frozen dataclasses, but made in one C call where a
 frozen dataclass sets each field through ``object.__setattr__`` (five times slower for a track's
@@ -26,8 +26,9 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .ids import parse_id
-from .objectstore import ObjectStore, artist_positions, unpack_features, unpack_genres
+from .objectstore import ObjectStore, artist_positions, unpack_genres
 from .schema import AUDIO_FEATURE_NAMES
+from .trackfile import TrackFile, unpack_features
 
 if TYPE_CHECKING:
     from .types import Album, Artist, AudioFeatures, SimplifiedAlbum, Track
@@ -162,7 +163,9 @@ CreditedArtist = tuple[str, str, tuple[str, ...]]
 """An artist as a track's facts need it: ``(id, name, genres)``."""
 
 
-def track_facts(store: ObjectStore, track_ids: Sequence[str], *, artists: dict[int, CreditedArtist]) -> list[TrackFacts | None]:
+def track_facts(
+    store: ObjectStore, tracks: TrackFile, track_ids: Sequence[str], *, artists: dict[int, CreditedArtist]
+) -> list[TrackFacts | None]:
     """The facts of each track in ``track_ids`` (ids, URIs or links), in the order asked; None in
     place of ids the catalog lacks and of invalid ones.
 
@@ -170,9 +173,10 @@ def track_facts(store: ObjectStore, track_ids: Sequence[str], *, artists: dict[i
     again, and those read are added.
     """
     ids = [parse_id(t, "track") for t in track_ids]
-    rows = store.track_fact_rows(i for i in ids if i)
+    rows = tracks.rows_by_id(i for i in ids if i).values()
+    album_rows = store.album_fact_rows({row["album_pos"] for row in rows})
     # An album's tracks mostly share one credit: each distinct one is worked out once per batch.
-    credit_positions = {packed: artist_positions(packed) for packed in {row[8] for row in rows}}
+    credit_positions = {packed: artist_positions(packed) for packed in {row["artists"] for row in rows}}
     # A bulk reader meets the same artists again and again: each is read once while it is remembered.
     unknown = {pos for positions in credit_positions.values() for pos in positions if pos not in artists}
     if unknown:
@@ -182,21 +186,21 @@ def track_facts(store: ObjectStore, track_ids: Sequence[str], *, artists: dict[i
     albums: dict[int, AlbumFacts] = {}
     by_id: dict[str, TrackFacts] = {}
     # Runs once per track of a whole listening history: plain unpacking, no helper calls, and few
-    # container objects (the garbage collector walks each one that outlives a batch). Columns as
-    # ObjectStore.track_fact_rows lists them: the track's, its album's, its audio features'.
+    # container objects (the garbage collector walks each one that outlives a batch).
     for row in rows:
-        track_id, name, duration_ms, explicit, popularity, isrc, disc_number, track_number, packed, album_pos = row[:10]
+        album_pos = row["album_pos"]
         album = albums.get(album_pos)
         if album is None:
-            album_id, album_name, album_type, label, album_popularity, release_date, total_tracks = row[10:17]
+            album_id, album_name, album_type, label, album_popularity, release_date, total_tracks = album_rows[album_pos]
             album = albums[album_pos] = AlbumFacts(
                 album_id, album_name or "", album_type, label or "", int(album_popularity or 0), release_date,
                 int(total_tracks or 0),
             )  # fmt: skip
-        features = None if row[17] is None else AudioFeatureFacts._make(_facts_features(unpack_features(row[17])))
-        by_id[track_id] = TrackFacts(
-            track_id, name or "", int(duration_ms), bool(explicit), int(popularity or 0), int(disc_number),
-            int(track_number), isrc or None, *credits[packed], album, features,
+        packed_features = row["features"]
+        features = None if packed_features is None else AudioFeatureFacts._make(_facts_features(unpack_features(packed_features)))
+        by_id[row["id"]] = TrackFacts(
+            row["id"], row["name"] or "", int(row["duration_ms"]), bool(row["explicit"]), int(row["popularity"] or 0),
+            int(row["disc_number"]), int(row["track_number"]), row["isrc"] or None, *credits[row["artists"]], album, features,
         )  # fmt: skip
     return [by_id.get(i) if i else None for i in ids]
 

@@ -1,22 +1,21 @@
-"""The object store: SQLite B-trees that answer every point lookup in microseconds.
+"""The object store: SQLite B-trees that answer point lookups of albums and artists in microseconds.
 
 DuckDB reads a whole compressed vector of every column it returns, so even a one-row lookup costs
-about a millisecond per statement, and a track object needs three. SQLite's B-tree reads a few
-pages instead. The builder therefore writes the rows objects are made of (tracks with their audio
-features, albums, artists, markets) into a SQLite file beside the DuckDB file, which keeps only
-what DuckDB is good at: the search postings. SQLite then indexes them by their keys (Spotify id,
-ISRC, UPC) itself: its sort, in C, costs a third of what copying sorted keys out of DuckDB through
-Python did.
+about a millisecond per statement. SQLite's B-tree reads a few pages instead. The builder therefore
+writes the rows album and artist objects are made of (albums, artists, markets, the artists'
+albums and top tracks, and where each search term's postings start) into a SQLite file beside the
+DuckDB file, and SQLite indexes them by their keys (Spotify id, UPC) itself: its sort, in C, costs
+a third of what copying sorted keys out of DuckDB through Python did. The tracks, four in five of
+the catalog's rows, are in a file of their own (:mod:`catalog.trackfile`).
 
 Row numbers are the positions DuckDB gave the rows, so search results, album track runs
-(``track_start``/``track_count``) and artist links point straight at SQLite rowids.
+(``track_start``/``track_count``) and artist links point straight at SQLite rowids and track
+positions.
 """
 
 from __future__ import annotations
 
-import functools
 import sqlite3
-import struct
 import threading
 import time
 from pathlib import Path
@@ -24,7 +23,6 @@ from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
-from .schema import AUDIO_FEATURE_NAMES, FLOAT_AUDIO_FEATURES
 
 # SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap,
 # except where visiting many rows in order pays for it.
@@ -45,89 +43,12 @@ def store_path(catalog_path: Path) -> Path:
     return catalog_path.with_name(catalog_path.name + ".objects.sqlite")
 
 
-# A track's audio features are one BLOB of its own row, NULL where the dump has none: lookups that
-# want both (every play of a listening history) read one row instead of two, and the copy passes
-# one value through Python instead of the 22 it fetched and 14 it inserted as columns (the tracks'
-# copy took 42 s instead of 57 at 10M).
-#
-# DuckDB packs them (:func:`packed_features`) and :func:`unpack_features` reads them back: a
-# 4-byte header with two bits per feature (``_SHORT``, ``_WIDE`` or ``_MISSING``), then each
-# feature present, big-endian. The dump gives features with decimals to at most six places (0.0569,
-# -15.38, 127.969) but for a few tiny ones (1.13e-05): those are kept short, as 4-byte integers
-# in millionths, where that gives back the same double; key, mode and time signature as one byte,
-# the duration as 4. Anything else (1.13e-05, -0.0, NaN, a huge number) is kept wide, as the 8
-# bytes of the double or 64-bit integer itself. 47 bytes a track, about what SQLite's columns took.
-FEATURE_SCALE = 1_000_000
-_SHORT, _WIDE, _MISSING = 0, 1, 2
-_SMALL_FEATURES = frozenset({"time_signature", "key", "mode"})
-_HEADER = struct.Struct(">I")
-
-
-def _short_form(name: str) -> tuple[str, str, str]:
-    """For the feature column ``name``: the DuckDB condition for its short form, the DuckDB value
-    of that form, and its struct code."""
-    if name in FLOAT_AUDIO_FEATURES:
-        scaled = f"round({name} * {FEATURE_SCALE})"
-        # abs() leaves out NaN and infinities (which DuckDB orders above every number); -0.0
-        # equals 0 but must keep its sign.
-        fits = f"abs({name}) < 2147 AND {scaled} / {FEATURE_SCALE} = {name} AND ({name} <> 0 OR NOT signbit({name}))"
-        return fits, f"{scaled}::INTEGER", "i"
-    if name in _SMALL_FEATURES:
-        return f"{name} BETWEEN -128 AND 127", f"{name}::TINYINT", "b"
-    return f"{name} BETWEEN -2147483648 AND 2147483647", f"{name}::INTEGER", "i"
-
-
-def packed_features() -> str:
-    """DuckDB SQL packing the typed feature columns (named as the dump names them, DOUBLE or
-    BIGINT) into the BLOB :func:`unpack_features` reads. A number cast to BIT is its bytes."""
-    codes, values = [], []
-    for i, name in enumerate(AUDIO_FEATURE_NAMES):
-        fits, short, _ = _short_form(name)
-        codes.append(f"CASE WHEN {name} IS NULL THEN {_MISSING << 2 * i} WHEN {fits} THEN {_SHORT} ELSE {_WIDE << 2 * i} END")
-        values.append(f"CASE WHEN {name} IS NULL THEN ''::BLOB WHEN {fits} THEN {short}::BIT::BLOB ELSE {name}::BIT::BLOB END")
-    return f"({' + '.join(codes)})::INTEGER::BIT::BLOB || " + " || ".join(values)
-
-
-@functools.lru_cache(maxsize=4096)
-def _feature_layout(header: int) -> tuple[struct.Struct, tuple[tuple[int | None, bool], ...]]:
-    """How to read the features after ``header``: their struct, and for each feature its index in
-    what the struct gives (None when missing) and whether it is in millionths."""
-    codes, slots = [">"], []
-    for i, name in enumerate(AUDIO_FEATURE_NAMES):
-        form = header >> 2 * i & 3
-        if form == _MISSING:
-            slots.append((None, False))
-            continue
-        slots.append((len(codes) - 1, form == _SHORT and name in FLOAT_AUDIO_FEATURES))
-        codes.append(_short_form(name)[2] if form == _SHORT else "d" if name in FLOAT_AUDIO_FEATURES else "q")
-    return struct.Struct("".join(codes)), tuple(slots)
-
-
-def unpack_features(packed: bytes) -> tuple[float | int | None, ...]:
-    """A track's audio features in ``AUDIO_FEATURE_NAMES`` order, as the dump's numbers; NaN, which
-    JSON cannot spell, as None."""
-    layout, slots = _feature_layout(_HEADER.unpack_from(packed)[0])
-    values = layout.unpack_from(packed, _HEADER.size)
-    features: list[float | int | None] = []
-    for slot, in_millionths in slots:
-        value = None if slot is None else values[slot]
-        if in_millionths:
-            value /= FEATURE_SCALE  # type: ignore[operator]
-        features.append(None if value != value else value)  # NaN is the one value unequal to itself
-    return tuple(features)
-
-
 def artist_positions(packed: str | None) -> list[int]:
     """A track's or album's credited artists, as the builder packs them ("12,345"): their positions
     in the artists table in credit order, each once (the dump repeats a few track–artist pairs)."""
     return list(dict.fromkeys(map(int, packed.split(",")))) if packed else []
 
 
-# What track objects are made of: every column but the audio features.
-TRACK_COLUMNS = (
-    "pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit, popularity, isrc, preview_url, "
-    "preview_hash, markets_rowid, artists"
-)
 # What the store is made of, in the order the build makes it: (name, CREATE statement, DuckDB query
 # giving a table's rows in key order, or None for an index SQLite makes from a table copied before).
 # Rows are inserted in key order so SQLite appends to its B-trees instead of splitting pages all
@@ -163,17 +84,6 @@ _CONTENTS: list[tuple[str, str, str | None]] = [
     ("album_ids", "CREATE INDEX album_ids ON albums (id)", None),
     # Only the rows with a key: the lookups' own ``<> ''`` lets SQLite use these partial indexes.
     ("upcs", "CREATE INDEX upcs ON albums (upc) WHERE upc <> ''", None),
-    (
-        "tracks",
-        """CREATE TABLE tracks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, album_pos INTEGER NOT NULL,
-           disc_number INTEGER, track_number INTEGER, duration_ms INTEGER, explicit INTEGER, popularity INTEGER,
-           isrc TEXT, preview_url TEXT, preview_hash BLOB, markets_rowid INTEGER, artists TEXT NOT NULL, features BLOB)""",
-        """SELECT pos, id, name, album_pos, disc_number, track_number, duration_ms, explicit::INTEGER,
-                  popularity, isrc, preview_url, preview_hash, markets_rowid, artists, features
-           FROM track_rows""",
-    ),
-    ("track_ids", "CREATE INDEX track_ids ON tracks (id)", None),
-    ("isrcs", "CREATE INDEX isrcs ON tracks (isrc) WHERE isrc <> ''", None),
     (
         "artist_albums",
         """CREATE TABLE artist_albums (artist_pos INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -264,7 +174,7 @@ class StoreWriter:
         self._sort_dir.mkdir(exist_ok=True)
         self._db.execute(f"PRAGMA temp_store_directory = '{_sql_text(str(self._sort_dir))}'")
         # SQLite sorts runs as large as its page cache, down to 2 MB. Those small runs sort within
-        # the CPU's caches: the tracks' id index took 25.5 s at 50M tracks so, 30.7 s with 16 MB.
+        # the CPU's caches: an index of 50M track ids took 25.5 s so, 30.7 s with 16 MB (format 11).
         self._db.execute(f"PRAGMA cache_size = {_SORT_CACHE}")
         try:
             self._db.execute(create)
@@ -359,28 +269,20 @@ class ObjectStore:
     # -- keys ------------------------------------------------------------------------------
 
     def id_positions(self, table: str, ids: Iterable[str]) -> dict[str, int]:
-        """The position of each of ``ids`` found in an object table (tracks, albums, artists); the
+        """The position of each of ``ids`` found in an object table (albums, artists); the
         first where the dump has an id twice. ``table`` is this package's constant, never user input."""
         return dict(self._fetch_in(f"SELECT id, min(pos) FROM {table} WHERE id IN ({{marks}}) GROUP BY id", ids))
 
     def key_positions(self, table: str, column: str, value: str) -> list[int]:
-        """The positions of the rows whose ``column`` (isrc of tracks, upc of albums) is ``value``,
+        """The positions of the rows whose ``column`` (the albums' upc) is ``value``,
         in order; ``table`` and ``column`` are this package's constants, never user input."""
         return [pos for (pos,) in self._fetch(f"SELECT pos FROM {table} WHERE {column} = ? AND {column} <> ''", [value])]
 
     def rows_at(self, table: str, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Rows of an object table (tracks, albums, artists) by position. A track's or album's
+        """Rows of an object table (albums, artists) by position. An album's
         ``artists`` are still packed: :meth:`credit` the rows that become objects."""
-        columns = TRACK_COLUMNS if table == "tracks" else "*"
-        rows = self._fetch_in(f"SELECT {columns} FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
+        rows = self._fetch_in(f"SELECT * FROM {table} WHERE pos IN ({{marks}})", positions, dicts=True)
         return {row["pos"]: row for row in rows}
-
-    def track_run(self, start: int, count: int) -> list[dict[str, Any]]:
-        """``count`` consecutive tracks from position ``start``: one album's tracks, in order,
-        their ``artists`` packed (see :meth:`credit`)."""
-        return self._fetch_dicts(
-            f"SELECT {TRACK_COLUMNS} FROM tracks WHERE pos BETWEEN ? AND ? ORDER BY pos", [start, start + count - 1]
-        )
 
     def credit(self, rows: Iterable[dict[str, Any]]) -> None:
         """Replace each row's packed ``artists`` by ``[{"id", "name"}]`` in credit order.
@@ -394,34 +296,20 @@ class ObjectStore:
         for row, positions in zip(unique, credits):
             row["artists"] = [{"id": artists[p][0], "name": artists[p][1]} for p in positions if p in artists]
 
-    def audio_feature_rows(self, positions: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """The audio features (named as the dump names them) of the tracks at these positions that
-        have them."""
-        rows = self._fetch_in("SELECT pos, features FROM tracks WHERE pos IN ({marks}) AND features IS NOT NULL", positions)
-        return {pos: dict(zip(AUDIO_FEATURE_NAMES, unpack_features(packed))) for pos, packed in rows}
-
     def markets(self, rowids: Iterable[int]) -> dict[int, tuple[str, ...]]:
         rows = self._fetch_in("SELECT markets_rowid, codes FROM markets WHERE markets_rowid IN ({marks})", rowids)
         return {rowid: tuple(codes.split(",")) if codes else () for rowid, codes in rows}
 
-    def track_fact_rows(self, ids: Iterable[str]) -> list[tuple[Any, ...]]:
-        """What :mod:`catalog.facts` reads of the tracks with these ids (those found): ``(id, name,
-        duration_ms, explicit, popularity, isrc, disc_number, track_number, packed artist positions
-        (see :func:`artist_positions`), album_pos)``, then of its album ``(id, name, album_type,
-        label, popularity, release_date, total_tracks)``, then the track's packed audio features (see
-        :func:`unpack_features`; None when it has none).
-
-        One statement per chunk of ids finds their positions and visits the rows in position order
-        (SQLite sorts the subquery's positions): an album's tracks and its row are then read from
-        neighbouring pages, about a third less CPU at 10M than visiting them in id order. Big
-        chunks give each statement more neighbours.
-        """
-        sql = """SELECT t.id, t.name, t.duration_ms, t.explicit, t.popularity, t.isrc, t.disc_number,
-                        t.track_number, t.artists, t.album_pos, a.id, a.name, a.album_type, a.label, a.popularity,
-                        a.release_date, a.total_tracks, t.features
-                 FROM tracks t JOIN albums a ON a.pos = t.album_pos
-                 WHERE t.pos IN (SELECT min(pos) FROM tracks WHERE id IN ({marks}) GROUP BY id)"""
-        return self._fetch_in(sql, ids, chunk=_BIG_CHUNK)
+    def album_fact_rows(self, positions: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """What :mod:`catalog.facts` reads of the albums at these positions: ``(id, name, album_type,
+        label, popularity, release_date, total_tracks)``."""
+        rows = self._fetch_in(
+            """SELECT pos, id, name, album_type, label, popularity, release_date, total_tracks
+               FROM albums WHERE pos IN ({marks})""",
+            positions,
+            chunk=_BIG_CHUNK,
+        )
+        return {row[0]: row[1:] for row in rows}
 
     def credited_artists(self, positions: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``(id, name, packed genres)`` of the artists at these positions (see :func:`unpack_genres`)."""

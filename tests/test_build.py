@@ -13,9 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from catalog import Catalog, CatalogIncompatible, CatalogNotFound, DumpInvalid, build_catalog
+from catalog.catalog import catalog_files
 from catalog.objectstore import contents, store_path
 from catalog.postings import postings_path
 from catalog.schema import METADATA_TABLES, TRACKS, validate_dump
+from catalog.trackfile import tracks_path
 from catalog.version import FORMAT_VERSION
 
 
@@ -106,7 +108,7 @@ def test_progress_weighs_steps_by_their_measured_cost(sample_dir: Path, tmp_path
     # Steps that grow with the same table weigh what each costs per row, not the same: by row
     # counts alone, the ETA of a 10M build was a third of the time left.
     share = {title: after - before for title, before, after in zip(titles, fractions, fractions[1:])}
-    assert share["object store: tracks"] > 5 * share["object store: isrcs"]
+    assert share["track search terms"] > 10 * share["object store: term_runs"]
     assert share["object store: albums"] > 10 * share["album order"]
 
 
@@ -117,8 +119,9 @@ def test_progress_weighs_steps_by_their_measured_cost(sample_dir: Path, tmp_path
         "track audio features",
         "artist albums",
         "track search terms",
-        "object store: tracks",
-        "object store: track_ids",
+        "tracks file",
+        "object store: album_ids",
+        "track keys",
         "object store: artist_albums",
     ],
 )
@@ -140,7 +143,7 @@ def test_interrupted_build_leaves_nothing_behind(sample_dir: Path, tmp_path: Pat
     assert list(tmp_path.iterdir()) == []
 
 
-def test_search_steps_run_while_the_object_store_is_copied(sample_dir: Path, tmp_path: Path) -> None:
+def test_search_steps_run_while_the_objects_are_copied(sample_dir: Path, tmp_path: Path) -> None:
     threads: dict[str, str] = {}
     build_catalog(
         sample_dir,
@@ -148,7 +151,8 @@ def test_search_steps_run_while_the_object_store_is_copied(sample_dir: Path, tmp
         progress=lambda title, *_: threads.setdefault(title, threading.current_thread().name),
     )
     copied_aside = {title for title, thread in threads.items() if thread != threading.current_thread().name}
-    assert copied_aside == {f"object store: {name}" for name in contents()} - {"object store: term_runs"}
+    expected = {f"object store: {name}" for name in contents()} - {"object store: term_runs"} | {"tracks file", "track keys"}
+    assert copied_aside == expected
 
 
 def test_store_indexes_are_sorted_beside_the_catalog(sample_dir: Path, tmp_path: Path) -> None:
@@ -163,11 +167,11 @@ def test_store_indexes_are_sorted_beside_the_catalog(sample_dir: Path, tmp_path:
     path = tmp_path / "catalog.duckdb"
     build_catalog(sample_dir, path, progress=look)
     assert any(name.endswith(".sort") for name in folders)
-    assert sorted(tmp_path.iterdir()) == sorted([path, store_path(path), postings_path(path)])
+    assert sorted(tmp_path.iterdir()) == sorted(catalog_files(path))
     assert sqlite3.connect(":memory:").execute("PRAGMA temp_store_directory").fetchall() == []
 
 
-COMPANIONS = {"object store": store_path, "search postings": postings_path}
+COMPANIONS = {"object store": store_path, "search postings": postings_path, "tracks file": tracks_path}
 
 
 @pytest.mark.parametrize("name", COMPANIONS)
@@ -196,6 +200,16 @@ def test_truncated_postings_are_refused(sample_catalog_path: Path, tmp_path: Pat
     whole = postings_path(sample_catalog_path).read_bytes()
     postings_path(cut).write_bytes(whole[: len(whole) // 2])
     with pytest.raises(CatalogIncompatible, match="has an unreadable search postings .* \\(truncated: "):
+        Catalog.open(cut)
+
+
+def test_truncated_tracks_file_is_refused(sample_catalog_path: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.duckdb"
+    for locate in (lambda p: p, store_path, postings_path):
+        shutil.copy(locate(sample_catalog_path), locate(cut))
+    whole = tracks_path(sample_catalog_path).read_bytes()
+    tracks_path(cut).write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(CatalogIncompatible, match="has an unreadable tracks file .* \\(truncated: "):
         Catalog.open(cut)
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import shutil
-import sqlite3
 import struct
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from catalog import Catalog, build_catalog
-from catalog.objectstore import FEATURE_SCALE, store_path
+from catalog.trackfile import FEATURE_SCALE
 from catalog.schema import AUDIO_FEATURE_NAMES, FLOAT_AUDIO_FEATURES
 
 
@@ -79,13 +78,14 @@ def test_unusual_values_come_back_exactly(sample_dir: Path, tmp_path: Path) -> N
 
 
 def stored_sizes(catalog_path: Path) -> dict[str, int]:
-    """The bytes each track's packed features take in the store, by track id."""
-    with sqlite3.connect(f"{store_path(catalog_path).as_uri()}?mode=ro", uri=True) as db:
-        return dict(db.execute("SELECT id, length(features) FROM tracks WHERE features IS NOT NULL"))
+    """The bytes each track's packed features take in the tracks file, by track id."""
+    with Catalog.open(catalog_path) as cat:
+        rows = cat._tracks.rows_at(range(len(cat._tracks))).values()
+    return {row["id"]: len(row["features"]) for row in rows if row["features"] is not None}
 
 
 def packed_size(features: dict[str, float | int | None]) -> int:
-    """The bytes the store should take for these features: a 4-byte header, a byte for key, mode
+    """The bytes the tracks file should take for these features: a 4-byte header, a byte for key, mode
     and time signature, 4 for the duration and for a number of whole millionths, 8 for any other."""
     size = 4
     for name, value in features.items():
@@ -101,7 +101,7 @@ def packed_size(features: dict[str, float | int | None]) -> int:
 
 
 def test_features_with_few_decimals_are_stored_in_millionths(sample_dir: Path, sample_catalog_path: Path) -> None:
-    # The store keeps 0.0569 as the 4-byte integer 56900, and a value millionths cannot spell
+    # The tracks file keeps 0.0569 as the 4-byte integer 56900, and a value millionths cannot spell
     # exactly, such as 1.13e-05, as its 8-byte double; both come back as the dump's.
     expected = dump_features(sample_dir)
     sizes = stored_sizes(sample_catalog_path)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from catalog import Catalog
+from catalog.trackfile import ID_KEY, ISRC_KEY, id_key, isrc_key
 
 SUBSTANCE = "6iHuSGy6pq4tNGFV3ZVPtl"
 THIRTEEN_REASONS = "4RpgjxgSxcRwGNuWnImneN"
@@ -159,6 +161,24 @@ def test_unknown_ids_give_none(sample_catalog: Catalog) -> None:
     assert sample_catalog.track("0000000000000000000000") is None
     assert sample_catalog.album("0000000000000000000000") is None
     assert sample_catalog.artist("0000000000000000000000") is None
+
+
+def test_an_id_sharing_a_key_with_a_track_is_not_that_track(sample_catalog: Catalog) -> None:
+    # A track id's key is its first 8 characters (see catalog.trackfile): the row found is checked.
+    impostor = CEREMONY[:8] + "0" * 14
+    assert sample_catalog.track(impostor) is None
+    assert sample_catalog.tracks([impostor, CEREMONY])[0] is None
+    assert sample_catalog.audio_features([impostor]) == [None]
+    assert sample_catalog.track_facts([impostor]) == [None]
+
+
+def test_track_keys_are_the_same_in_python_and_duckdb(sample_catalog: Catalog) -> None:
+    tracks = sample_catalog.tracks_by_isrc("gbaap0000867") + sample_catalog.album(SUBSTANCE)["tracks"]["items"]
+    values = [(t["id"], t["external_ids"].get("isrc", "")) for t in sample_catalog.tracks([t["id"] for t in tracks])]
+    query = f"SELECT {ID_KEY.format('id')}, {ISRC_KEY.format('isrc')} FROM (VALUES (?, ?)) v(id, isrc)"
+    with duckdb.connect() as con:
+        for track_id, isrc in values + [("é", "ÀB-12"), ("", "")]:
+            assert con.execute(query, [track_id, isrc]).fetchall() == [(id_key(track_id), isrc_key(isrc))]
 
 
 def test_isrc_lookup_finds_the_track(sample_catalog: Catalog) -> None:
