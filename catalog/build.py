@@ -138,7 +138,6 @@ def pack_artist_positions(order_key: str, key_width: int) -> str:
 
 def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]]:
     """(title, table whose row count weighs the step, SQL statements) for every build step."""
-    hashed_tokens = f"list_transform(ls_tokens({{}}), lambda w: {TERM_HASH.format('w')})"
     hash_pattern = PREVIEW_URL_PREFIX.replace(".", "\\.") + "[0-9a-f]{40}" + PREVIEW_URL_SUFFIX.replace("?", "\\?")
     standard_preview = f"coalesce(regexp_full_match(t.preview_url, '{hash_pattern}'), false)"
     steps: list[tuple[str, str, list[str]]] = [
@@ -172,7 +171,7 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
                 # Each artist's name is tokenised once here; tracks and albums reuse the terms.
                 f"""CREATE TEMP TABLE artist_ref AS
                     SELECT dump_rowid, rowid AS pos, id, name, popularity,
-                           {hashed_tokens.format("name")} AS terms,
+                           list_transform(ls_tokens(name), lambda w: {TERM_HASH.format("w")}) AS terms,
                            list_transform(genres, lambda g: {TERM_HASH.format("ls_name_key(g)")}) AS genre_terms
                     FROM artists""",
             ],
@@ -300,18 +299,10 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
             "track search terms",
             "tracks",
             [
-                # A token's hash (MD5) costs more than finding the token: each distinct token of
-                # the tracks' names is hashed once instead of once a track, which took 4.2 s of CPU
-                # on 2M tracks' names against 1.9 s so.
-                """CREATE TEMP TABLE track_name_tokens AS
-                   SELECT pos, len(tokens) AS field_len, unnest(tokens) AS token
-                   FROM (SELECT rowid AS pos, ls_tokens(name) AS tokens FROM tracks)""",
-                f"""CREATE TEMP TABLE track_name_terms AS
-                    SELECT token, {TERM_HASH.format("token")} AS term FROM (SELECT DISTINCT token FROM track_name_tokens)""",
+                *_name_token_statements("track", "SELECT rowid AS pos, name FROM tracks"),
                 *_postings_statements(
                     "track",
-                    f"""SELECT n.pos, {FIELD_NAME} AS field, d.term, n.field_len
-                    FROM track_name_tokens n JOIN track_name_terms d USING (token)
+                    f"""{_name_term_rows("track")}
                     UNION ALL
                     SELECT pos, {FIELD_ARTIST}, unnest(terms), len(terms) FROM track_artist_refs
                     UNION ALL
@@ -324,13 +315,14 @@ def _steps(has_features: bool, top_rows: int) -> list[tuple[str, str, list[str]]
             "album and artist search terms",
             "albums",
             [
+                *_name_token_statements("album", "SELECT rowid AS pos, name FROM albums"),
                 *_postings_statements(
                     "album",
-                    f"""SELECT pos, {FIELD_NAME} AS field, unnest(terms) AS term, len(terms) AS field_len
-                    FROM (SELECT rowid AS pos, {hashed_tokens.format("name")} AS terms FROM albums)
+                    f"""{_name_term_rows("album")}
                     UNION ALL
                     SELECT o.pos, {FIELD_ARTIST}, unnest(l.artist_terms), len(l.artist_terms)
                     FROM album_artist_lists l JOIN album_order o ON o.dump_rowid = l.album_rowid""",
+                    drop=["album_name_tokens", "album_name_terms"],
                 ),
                 *_postings_statements(
                     "artist",
@@ -450,6 +442,27 @@ def _store_step(table: str) -> str:
 
 def _cost(counts: dict[str, int], table: str, micros_per_row: float) -> float:
     return max(counts.get(table, 0), 1) * micros_per_row
+
+
+def _name_token_statements(kind: str, names: str) -> list[str]:
+    """From the query ``names`` giving (pos, name): every token of every name with the name's token
+    count (``{kind}_name_tokens``), and each distinct token with its term hash
+    (``{kind}_name_terms``). A token's hash (MD5) costs more than finding the token: hashed once
+    per distinct token instead of once per name, 2M tracks' names took 1.9 s of CPU against 4.2 s.
+    Artists' names are hashed in ``artist_ref`` instead, as lists that tracks and albums reuse."""
+    return [
+        f"""CREATE TEMP TABLE {kind}_name_tokens AS
+            SELECT pos, len(tokens) AS field_len, unnest(tokens) AS token
+            FROM (SELECT pos, ls_tokens(name) AS tokens FROM ({names}))""",
+        f"""CREATE TEMP TABLE {kind}_name_terms AS
+            SELECT token, {TERM_HASH.format("token")} AS term FROM (SELECT DISTINCT token FROM {kind}_name_tokens)""",
+    ]
+
+
+def _name_term_rows(kind: str) -> str:
+    """The term rows of names tokenised by :func:`_name_token_statements`, for :func:`_postings_statements`."""
+    return f"""SELECT n.pos, {FIELD_NAME} AS field, d.term, n.field_len
+               FROM {kind}_name_tokens n JOIN {kind}_name_terms d USING (token)"""
 
 
 def _postings_statements(kind: str, term_rows: str, *, drop: Sequence[str] = ()) -> list[str]:
