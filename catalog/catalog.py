@@ -2,7 +2,7 @@
 
 Albums and artists are found by id and UPC through B-tree searches in the object store
 (:mod:`catalog.objectstore`); tracks by id and ISRC through binary searches of sorted key arrays,
-then read by position from the memory-mapped tracks file (:mod:`catalog.trackfile`). Neither cost
+then read by position from the tracks file (:mod:`catalog.trackfile`). Neither cost
 grows with the catalog. Search ranks positions from the memory-mapped postings
 (:mod:`catalog.postings`) and fetches the objects at those positions. The DuckDB catalog file only
 says what was built; it is read once, when the catalog is opened. Everything is read-only and

@@ -23,7 +23,6 @@ from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 
-
 # SQLite allows 32,766 parameters per statement; far fewer keeps each statement's plan cheap,
 # except where visiting many rows in order pays for it.
 _CHUNK = 500

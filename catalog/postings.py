@@ -13,7 +13,7 @@ search needs a few of them per type. A run of a memory-mapped array is a slice, 
 candidate is in it one binary search, read in microseconds from the page cache; search cost is
 only the work of ranking the rows it needs.
 
-The file is one JSON header followed by the arrays, each aligned for direct mapping::
+The file is one JSON header (:mod:`catalog.fileheader`) followed by the arrays, each aligned for direct mapping::
 
     b"LSPOSTINGS\n" | 8-byte little-endian header length | header JSON | arrays…
 
@@ -23,16 +23,16 @@ and the catalog file share, so a postings file is never paired with another buil
 
 from __future__ import annotations
 
-import json
 import mmap
 import os
-import struct
 import time
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Sequence
 
 import duckdb
 import numpy as np
+
+from .fileheader import read_header, write_header
 
 MAGIC = b"LSPOSTINGS\n"
 _ALIGN = 64
@@ -90,11 +90,7 @@ def write_postings(
         out.flush()
         for kind, query in long_runs.items():
             offset = _write_top_copies(out, offset, kind, con.execute(query).fetchall(), top_rows, layout)
-        header = json.dumps({"build_id": build_id, "top_rows": top_rows, "arrays": layout}).encode()
-        if len(MAGIC) + 8 + len(header) > _HEADER_SPACE:
-            raise ValueError("postings header too long")
-        out.seek(0)
-        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
+        write_header(out, MAGIC, {"build_id": build_id, "top_rows": top_rows, "arrays": layout}, _HEADER_SPACE)
         out.truncate(offset)
 
 
@@ -153,12 +149,7 @@ class Postings:
         self.path = path
         self._tracer = tracer
         try:
-            with open(path, "rb") as f:
-                start = f.read(len(MAGIC) + 8)
-                if len(start) < len(MAGIC) + 8 or not start.startswith(MAGIC):
-                    raise PostingsError("not a postings file")
-                (size,) = struct.unpack("<Q", start[len(MAGIC) :])
-                header = json.loads(f.read(size))
+            header = read_header(path, MAGIC, "a postings file")
         except (OSError, ValueError) as exc:
             raise PostingsError(str(exc)) from exc
         self.build_id: str = header["build_id"]

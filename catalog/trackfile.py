@@ -13,7 +13,7 @@ The file::
 
     b"LSTRACKS\n" | 8-byte little-endian header length | header JSON | rows… | offsets
 
-The header names the build id, the row count and where the offsets start: ``rows + 1`` unsigned
+The header (:mod:`catalog.fileheader`) names the build id, the row count and where the offsets start: ``rows + 1`` unsigned
 64-bit offsets, row ``i`` being the bytes between offsets ``i`` and ``i + 1``.
 
 Lookups by id and ISRC go through sorted key arrays in the postings file (:mod:`catalog.postings`):
@@ -25,7 +25,6 @@ position of its row. A key is a 64-bit number made from the value (:func:`id_key
 from __future__ import annotations
 
 import functools
-import json
 import os
 import struct
 import threading
@@ -37,6 +36,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .fileheader import read_header, write_header
 from .postings import Postings
 from .schema import AUDIO_FEATURE_NAMES, FLOAT_AUDIO_FEATURES
 from .text import term_hash
@@ -227,9 +227,8 @@ class TrackWriter:
                 offsets.seek(0)
                 while chunk := offsets.read(1 << 24):
                     out.write(chunk)
-                header = json.dumps({"build_id": self._build_id, "rows": written, "offsets": _HEADER_SPACE + end}).encode()
-                out.seek(0)
-                out.write(MAGIC + struct.pack("<Q", len(header)) + header)
+                header = {"build_id": self._build_id, "rows": written, "offsets": _HEADER_SPACE + end}
+                write_header(out, MAGIC, header, _HEADER_SPACE)
         finally:
             offsets_path.unlink(missing_ok=True)
 
@@ -241,26 +240,19 @@ class TrackFile:
     def __init__(self, path: Path, keys: Postings, tracer: Tracer | None = None):
         self.path = path
         self._tracer = tracer
-        self._fd = os.open(path, os.O_RDONLY)
         try:
-            start = os.pread(self._fd, len(MAGIC) + 8, 0)
-            if len(start) < len(MAGIC) + 8 or not start.startswith(MAGIC):
-                raise TrackFileError("not a tracks file")
-            (size,) = struct.unpack("<Q", start[len(MAGIC) :])
-            header = json.loads(os.pread(self._fd, size, len(MAGIC) + 8))
+            header = read_header(path, MAGIC, "a tracks file")
             self.build_id: str = header["build_id"]
             self._rows: int = header["rows"]
             self._offsets_at: int = header["offsets"]
-            if self._offsets_at + 8 * (self._rows + 1) > os.fstat(self._fd).st_size:
-                raise TrackFileError("truncated: its offsets end past the end of the file")
-            if not all(keys.has(f"track.{name}_key") for name in ("id", "isrc")):
-                raise TrackFileError("its postings file has no keys for the tracks")
+            size = path.stat().st_size
         except (OSError, ValueError, KeyError) as exc:
-            os.close(self._fd)
             raise TrackFileError(str(exc)) from exc
-        except TrackFileError:
-            os.close(self._fd)
-            raise
+        if self._offsets_at + 8 * (self._rows + 1) > size:
+            raise TrackFileError("truncated: its offsets end past the end of the file")
+        if not all(keys.has(f"track.{name}_key") for name in ("id", "isrc")):
+            raise TrackFileError("its postings file has no keys for the tracks")
+        self._fd = os.open(path, os.O_RDONLY)
         self._keys = {
             name: (keys.random_access_array(f"track.{name}_key"), keys.random_access_array(f"track.{name}_pos"))
             for name in ("id", "isrc")
