@@ -13,7 +13,8 @@ search needs a few of them per type. A run of a memory-mapped array is a slice, 
 candidate is in it one binary search, read in microseconds from the page cache; search cost is
 only the work of ranking the rows it needs.
 
-The file is one JSON header (:mod:`catalog.fileheader`) followed by the arrays, each aligned for direct mapping::
+The file is one JSON header (:mod:`catalog.fileheader`) followed by the arrays, each aligned for
+direct mapping::
 
     b"LSPOSTINGS\n" | 8-byte little-endian header length | header JSON | arrays…
 
